@@ -1,0 +1,144 @@
+"""The one place that decides who may see and do what.
+
+Rights are guardian object permissions on Organization nodes; a grant on a node covers its
+whole subtree. Every model that lives in the tree names the path of its organization in
+`scope_path_field` (e.g. "organization__path") and exposes `scope_organization`.
+
+- `scoped(user, perm, queryset)`   rows of the queryset the user may see for `perm`
+- `scope_q(user, perm, field)`     the same filter as a Q, to combine with other rules
+- `can(user, perm, obj)`           may the user do `perm` to this object
+- `get_or_404(user, perm, qs, …)`  fetch within scope; outside scope is 404
+- `require(user, perm, obj)`       404 when the object is outside what the user may view,
+                                   403 when they may view it but not do `perm`
+
+The grants of a user are read in one query and kept on the user object for the request, so
+scoping costs one query whatever the size of the tree.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from lianxin.models import SCOPE_PERMISSIONS, OrganizationGroupPermission, OrganizationUserPermission
+
+PERMISSIONS = frozenset(codename for codename, _label in SCOPE_PERMISSIONS)
+VIEW = "view_scope"
+
+
+def _codename(perm):
+    codename = perm.rpartition(".")[2]
+    if codename not in PERMISSIONS:
+        raise ValueError(f"unknown scope permission: {perm}")
+    return codename
+
+
+def _load_grants(user):
+    """{codename: [path, …]} for the user, direct and through groups, in one query."""
+    direct = OrganizationUserPermission.objects.filter(user_id=user.pk).values_list(
+        "permission__codename", "content_object__path"
+    )
+    via_groups = OrganizationGroupPermission.objects.filter(group__user=user.pk).values_list(
+        "permission__codename", "content_object__path"
+    )
+    grants = {}
+    for codename, path in direct.union(via_groups):
+        grants.setdefault(codename, []).append(path)
+    return {codename: _outermost(paths) for codename, paths in grants.items()}
+
+
+def _outermost(paths):
+    """Drop paths already covered by an ancestor in the list."""
+    kept = []
+    for path in sorted(paths):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def granted_paths(user, perm):
+    """Tree paths whose subtrees the user holds `perm` on (empty for anonymous/inactive users)."""
+    codename = _codename(perm)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    grants = user.__dict__.get("_lianxin_grants")
+    if grants is None:
+        grants = user.__dict__["_lianxin_grants"] = _load_grants(user)
+    return grants.get(codename, ())
+
+
+def is_unrestricted(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def scope_q(user, perm, path_field):
+    """A Q limiting rows to the user's scope for `perm`, or None when nothing is out of bounds."""
+    if is_unrestricted(user):
+        _codename(perm)
+        return None
+    paths = granted_paths(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def scoped(user, perm, queryset):
+    q = scope_q(user, perm, queryset.model.scope_path_field)
+    return queryset if q is None else queryset.filter(q)
+
+
+def organization_of(obj):
+    return obj.scope_organization
+
+
+def can(user, perm, obj):
+    if is_unrestricted(user):
+        _codename(perm)
+        return True
+    paths = granted_paths(user, perm)
+    if not paths:
+        return False
+    org_path = organization_of(obj).path
+    return any(org_path.startswith(path) for path in paths)
+
+
+def get_or_404(user, perm, queryset, **lookup):
+    return get_object_or_404(scoped(user, perm, queryset), **lookup)
+
+
+def require(user, perm, obj):
+    if not can(user, VIEW, obj):
+        raise Http404
+    if perm != VIEW and not can(user, perm, obj):
+        raise PermissionDenied
+
+
+def has_any(user, perm):
+    """Does the user hold `perm` anywhere (to show or hide a menu entry)?"""
+    return is_unrestricted(user) or bool(granted_paths(user, perm))
+
+
+def forget(user):
+    """Drop the cached grants (after they changed within one request)."""
+    user.__dict__.pop("_lianxin_grants", None)
+
+
+class ScopeBackend:
+    """Makes `user.has_perm("lianxin.view_scope", obj)` answer exactly as `can()` does."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if obj is None or not hasattr(obj, "scope_organization"):
+            return False
+        codename = perm.rpartition(".")[2]
+        if codename not in PERMISSIONS:
+            return False
+        return can(user_obj, codename, obj)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()

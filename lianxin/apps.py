@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LianxinConfig(AppConfig):
+    name = "lianxin"
+    verbose_name = "组织与权限"

@@ -1,0 +1,85 @@
+"""Posts and the object permissions they carry.
+
+A post's role decides which permissions its holder has on the post's organization (and so on
+its whole subtree). Grants are kept in step with the active posts: when a post ends, its
+holder loses what it gave; the next holder's new post gives it to them.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from lianxin.models import Organization, OrganizationUserPermission, Post, Role
+
+ROLE_PERMISSIONS = {
+    Role.BRANCH_SECRETARY: {"view_scope", "manage_members", "log_search", "decide_branch", "export_reports"},
+    Role.BRANCH_COMMITTEE: {"view_scope", "manage_members", "log_search", "export_reports"},
+    Role.COMMITTEE_REVIEWER: {"view_scope", "log_search", "review_committee", "export_reports"},
+    Role.DEPARTMENT_APPROVER: {"view_scope", "approve_department", "export_reports"},
+    Role.OBSERVER: {"view_scope"},
+}
+
+
+def _permission_ids():
+    from django.contrib.auth.models import Permission
+
+    rows = Permission.objects.filter(content_type__app_label="lianxin", content_type__model="organization")
+    return dict(rows.values_list("codename", "id"))
+
+
+def sync_grants(user):
+    """Make the user's object permissions exactly those given by their active posts."""
+    wanted = set()
+    for org_id, role in Post.objects.filter(user=user, ended_on__isnull=True).values_list("organization_id", "role"):
+        wanted.update((org_id, codename) for codename in ROLE_PERMISSIONS[role])
+    ids = _permission_ids()
+    existing = {
+        (row.content_object_id, row.permission.codename): row
+        for row in OrganizationUserPermission.objects.filter(user=user).select_related("permission")
+    }
+    for key, row in existing.items():
+        if key not in wanted:
+            row.delete()
+    OrganizationUserPermission.objects.bulk_create(
+        [
+            OrganizationUserPermission(user=user, content_object_id=org_id, permission_id=ids[codename])
+            for org_id, codename in wanted - existing.keys()
+        ]
+    )
+    user.__dict__.pop("_lianxin_grants", None)
+
+
+@transaction.atomic
+def post_assign(*, user, organization: Organization, title, role, started_on=None, **contact):
+    post = Post.objects.create(
+        user=user,
+        organization=organization,
+        title=title,
+        role=role,
+        started_on=started_on or timezone.localdate(),
+        **contact,
+    )
+    sync_grants(user)
+    return post
+
+
+@transaction.atomic
+def post_end(*, post: Post, ended_on=None):
+    post.ended_on = ended_on or timezone.localdate()
+    post.save(update_fields=["ended_on"])
+    sync_grants(post.user)
+    return post
+
+
+@transaction.atomic
+def post_hand_over(*, post: Post, to_user, on=None):
+    """A post changes hands: the previous holder loses access, the new one gains it."""
+    post_end(post=post, ended_on=on)
+    contact = {"phone": "", "wechat": "", "email": ""}
+    return post_assign(
+        user=to_user,
+        organization=post.organization,
+        title=post.title,
+        role=post.role,
+        started_on=on,
+        **contact,
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lianxin import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("orgs/", views.organization_list, name="organization_list"),
+    path("orgs/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("members/", include("members.urls")),
+    path("cases/", include("tracing.urls")),
+    path("dispositions/", include("disposition.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

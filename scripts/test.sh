@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up and run every test: lint, the whole suite on SQLite (browser tests included),
+# then the same suite on a real PostgreSQL 15 server started here and stopped afterwards.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh || exit 1
+export LIANXIN_TESTING=1 PYTHONDONTWRITEBYTECODE=1
+PY=.venv/bin/python
+WORKERS=${TEST_WORKERS:-2}
+
+echo "==> ruff"
+.venv/bin/ruff check . && .venv/bin/ruff format --check . >/dev/null || { echo "ruff failed (run: make format)"; exit 1; }
+$PY manage.py makemigrations --check --dry-run >/dev/null || { echo "missing migrations (run: manage.py makemigrations)"; exit 1; }
+
+echo "==> tests on SQLite"
+env -u DATABASE_URL $PY -m pytest -n "$WORKERS" -q "$@"
+sqlite_rc=$?
+
+echo "==> tests on PostgreSQL"
+source scripts/pg.sh
+trap pg_stop EXIT
+if pg_start; then
+  $PY -m pytest -n "$WORKERS" -q -m "not e2e" "$@"
+  pg_rc=$?
+else
+  echo "could not start PostgreSQL"
+  pg_rc=1
+fi
+pg_stop
+
+echo "SQLite run: exit $sqlite_rc; PostgreSQL run: exit $pg_rc"
+[ "$sqlite_rc" = 0 ] && [ "$pg_rc" = 0 ]

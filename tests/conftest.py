@@ -1,0 +1,55 @@
+"""Shared fixtures: the demo county tree with its personas, built fresh for each test.
+
+`world.users` has the demo logins: county, committee_a, committee_b, branch_a1, branch_a2,
+branch_b1 (see lianxin/demo.py); `world.orgs` maps organization codes to nodes.
+"""
+
+import random
+
+import pytest
+from django.test import Client
+
+from lianxin.demo import seed_base
+
+# Organization codes of the demo tree, by persona.
+ORG = {
+    "county": "610581",
+    "committee_a": "610581001",
+    "committee_b": "610581002",
+    "committee_c": "610581003",
+    "branch_a1": "610581001001",
+    "branch_a2": "610581001002",
+    "general_a3": "610581001003",
+    "branch_a3_1": "610581001003001",
+    "branch_b1": "610581002001",
+    "branch_b2": "610581002002",
+    "branch_c1": "610581003001",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    return seed_base(random.Random(1))
+
+
+@pytest.fixture
+def org(world):
+    """org("branch_a1") → the Organization of that persona's code."""
+    return lambda key: world.orgs[ORG.get(key, key)]
+
+
+@pytest.fixture
+def client_for(world):
+    """client_for("branch_a1") → a logged-in test client for that demo user."""
+
+    def make(username):
+        client = Client()
+        client.force_login(world.users[username] if username != "admin" else world.admin)
+        return client
+
+    return make

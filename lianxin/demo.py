@@ -46,8 +46,22 @@ COUNTY_TREE = (
                     OrgCategory.COMMUNITY,
                     False,
                     [
-                        ("610581001003001", "南街社区第一党支部", OrgKind.BRANCH, OrgCategory.COMMUNITY, False, []),
-                        ("610581001003002", "南街社区第二党支部", OrgKind.BRANCH, OrgCategory.COMMUNITY, False, []),
+                        (
+                            "610581001003001",
+                            "南街社区第一党支部",
+                            OrgKind.BRANCH,
+                            OrgCategory.COMMUNITY,
+                            False,
+                            [],
+                        ),
+                        (
+                            "610581001003002",
+                            "南街社区第二党支部",
+                            OrgKind.BRANCH,
+                            OrgCategory.COMMUNITY,
+                            False,
+                            [],
+                        ),
                     ],
                 ),
             ],
@@ -70,8 +84,22 @@ COUNTY_TREE = (
             OrgCategory.PRIVATE_ENTERPRISE,
             True,
             [
-                ("610581003001", "华阳宏达机械有限公司党支部", OrgKind.BRANCH, OrgCategory.PRIVATE_ENTERPRISE, False, []),
-                ("610581003002", "华阳县国有粮食储备库党支部", OrgKind.BRANCH, OrgCategory.STATE_ENTERPRISE, False, []),
+                (
+                    "610581003001",
+                    "华阳宏达机械有限公司党支部",
+                    OrgKind.BRANCH,
+                    OrgCategory.PRIVATE_ENTERPRISE,
+                    False,
+                    [],
+                ),
+                (
+                    "610581003002",
+                    "华阳县国有粮食储备库党支部",
+                    OrgKind.BRANCH,
+                    OrgCategory.STATE_ENTERPRISE,
+                    False,
+                    [],
+                ),
             ],
         ),
     ],
@@ -88,7 +116,18 @@ DEMO_LOGINS = {
 }
 
 # Secretaries and organization committee members of the other branches (no demo login).
-OTHER_OFFICERS = ["赵海燕", "黄志刚", "周晓梅", "吴国强", "徐春花", "孙永红", "马俊杰", "朱玉兰", "胡文斌", "郭淑珍"]
+OTHER_OFFICERS = [
+    "赵海燕",
+    "黄志刚",
+    "周晓梅",
+    "吴国强",
+    "徐春花",
+    "孙永红",
+    "马俊杰",
+    "朱玉兰",
+    "胡文斌",
+    "郭淑珍",
+]
 
 
 @dataclass
@@ -106,7 +145,13 @@ def _ensure_tree(node, parent=None, orgs=None):
     code, name, kind, category, approves, children = node
     org = Organization.objects.filter(code=code).first()
     if org is None:
-        fields = {"code": code, "name": name, "kind": kind, "category": category, "approves_probationary": approves}
+        fields = {
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "category": category,
+            "approves_probationary": approves,
+        }
         if kind == OrgKind.BRANCH:
             fields["online_address"] = f"https://dangjian.huayang.gov.cn/branch/{code}"
             fields["wechat_group_link"] = f"https://weixin.qq.com/g/huayang-{code}"

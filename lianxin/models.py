@@ -58,7 +58,9 @@ class Organization(MP_Node):
     name = models.CharField("党组织名称", max_length=200)
     code = models.CharField("组织代码", max_length=40, unique=True)
     kind = models.CharField("组织类型", max_length=20, choices=OrgKind.choices)
-    category = models.PositiveSmallIntegerField("党组织类别", choices=OrgCategory.choices, default=OrgCategory.OTHER)
+    category = models.PositiveSmallIntegerField(
+        "党组织类别", choices=OrgCategory.choices, default=OrgCategory.OTHER
+    )
     approves_probationary = models.BooleanField(
         "预备党员审批权限",
         default=False,
@@ -134,8 +136,12 @@ class Role(models.TextChoices):
 class Post(models.Model):
     """A user's post at an organization (书记, 组织委员, 审批人 …); grants follow the post."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name="用户")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="posts", verbose_name="党组织")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name="用户"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="posts", verbose_name="党组织"
+    )
     title = models.CharField("职务", max_length=40, help_text="如：书记、副书记、组织委员、审批人")
     role = models.CharField("权限角色", max_length=30, choices=Role.choices)
     phone = models.CharField("联系电话", max_length=40, blank=True)

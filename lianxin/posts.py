@@ -29,7 +29,9 @@ def _permission_ids():
 def sync_grants(user):
     """Make the user's object permissions exactly those given by their active posts."""
     wanted = set()
-    for org_id, role in Post.objects.filter(user=user, ended_on__isnull=True).values_list("organization_id", "role"):
+    for org_id, role in Post.objects.filter(user=user, ended_on__isnull=True).values_list(
+        "organization_id", "role"
+    ):
         wanted.update((org_id, codename) for codename in ROLE_PERMISSIONS[role])
     ids = _permission_ids()
     existing = {

@@ -14,5 +14,7 @@ class Command(BaseCommand):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
         world = seed(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{world.root.name}，党组织 {len(world.orgs)} 个。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据就绪：{world.root.name}，党组织 {len(world.orgs)} 个。")
+        )
         self.stdout.write(logins_table())

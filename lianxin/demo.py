@@ -170,7 +170,8 @@ def _ensure_user(username, full_name, *, superuser=False):
     user, created = user_model.objects.get_or_create(username=username)
     if created or not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
-    user.last_name, user.first_name = full_name[:1], full_name[1:]
+    # Chinese names keep family name first: the whole name goes in first_name.
+    user.first_name, user.last_name = full_name, ""
     user.is_superuser = user.is_staff = superuser
     user.save()
     return user

@@ -56,3 +56,14 @@ def test_seed_demo_is_idempotent(db, capsys):
     out = capsys.readouterr().out
     for login in ("county", "committee_a", "committee_b", "branch_a1", "branch_a2", "branch_b1", "admin"):
         assert login in out
+
+
+def test_login_is_throttled_after_five_failures(client, world):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "branch_a1", "password": "wrong-guess"})
+    response = client.post(reverse("login"), {"username": "branch_a1", "password": "lianxin-demo"})
+    assert response.status_code == 429
+    assert "登录已暂时锁定" in response.content.decode()
+    # another user from the same address is not locked out
+    other = client.post(reverse("login"), {"username": "branch_a2", "password": "lianxin-demo"})
+    assert other.status_code == 302

@@ -1,0 +1,111 @@
+"""The access matrix: every URL pattern of the project, requested as anonymous and as each
+demo tier, for an object inside and outside their scope.
+
+The patterns come from the URL resolver, so a new view is covered automatically: a pattern
+without an entry in MATRIX fails `test_every_url_is_in_the_matrix`.
+
+Each entry builds an object that belongs to branch_a1 (城关镇东街社区党支部, under committee_a).
+Then, per persona:
+- anonymous                              → redirect to the login page
+- branch_a1, committee_a, county         → may see it (GET 200, or a redirect for actions)
+- branch_a2 (other branch), committee_b  → 404
+- a POST without the right               → 403 or 404, and nothing in the database changes
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+INSIDE = ("branch_a1", "committee_a", "county")
+OUTSIDE = ("branch_a2", "committee_b")
+PUBLIC = {"login", "logout"}
+
+
+@dataclass
+class Entry:
+    build: object = None  # world -> kwargs for reverse(); None for pages without an object
+    post: object = None  # world, kwargs -> form data for a write (None: GET only)
+    may_post: tuple = ()  # personas whose POST is allowed (their result is not checked here)
+    expect_get: dict = field(default_factory=dict)  # persona -> status, overriding the default
+
+
+def _org(world, code):
+    return {"pk": world.orgs[code].pk}
+
+
+MATRIX = {
+    "home": Entry(),
+    "organization_list": Entry(),
+    "organization_detail": Entry(build=lambda w: _org(w, "610581001001")),
+}
+
+
+def iter_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin" or getattr(pattern, "namespace", None) == "admin":
+                continue
+            namespace = pattern.namespace
+            for name in iter_patterns(pattern, prefix + (f"{namespace}:" if namespace else "")):
+                yield name
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name
+
+
+def all_url_names():
+    return sorted(set(iter_patterns()) - PUBLIC)
+
+
+def test_every_url_is_in_the_matrix():
+    missing = [name for name in all_url_names() if name not in MATRIX]
+    assert not missing, f"views without an access-matrix entry: {missing}"
+
+
+def db_fingerprint():
+    """Row counts of every table: a refused request must leave all of them as they were."""
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_is_sent_to_login(world, client, name):
+    entry = MATRIX[name]
+    url = reverse(name, kwargs=entry.build(world) if entry.build else None)
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+    if entry.post:
+        before = db_fingerprint()
+        response = client.post(url, entry.post(world, entry.build(world) if entry.build else {}))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert db_fingerprint() == before
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("persona", INSIDE + OUTSIDE)
+def test_get_per_tier(world, client_for, name, persona):
+    entry = MATRIX[name]
+    kwargs = entry.build(world) if entry.build else None
+    url = reverse(name, kwargs=kwargs)
+    expected = entry.expect_get.get(persona)
+    if expected is None:
+        expected = 404 if (persona in OUTSIDE and kwargs) else 200
+    status = client_for(persona).get(url).status_code
+    assert status == expected, f"{persona} GET {url}: {status}, expected {expected}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.post))
+@pytest.mark.parametrize("persona", INSIDE + OUTSIDE)
+def test_post_without_right_changes_nothing(world, client_for, name, persona):
+    entry = MATRIX[name]
+    if persona in entry.may_post:
+        pytest.skip(f"{persona} may post to {name}")
+    kwargs = entry.build(world) if entry.build else {}
+    url = reverse(name, kwargs=kwargs or None)
+    before = db_fingerprint()
+    status = client_for(persona).post(url, entry.post(world, kwargs)).status_code
+    assert status in (403, 404), f"{persona} POST {url}: {status}"
+    if persona in OUTSIDE and kwargs:
+        assert status == 404
+    assert db_fingerprint() == before

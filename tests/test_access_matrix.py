@@ -49,8 +49,7 @@ def iter_patterns(resolver=None, prefix=""):
             if pattern.app_name == "admin" or getattr(pattern, "namespace", None) == "admin":
                 continue
             namespace = pattern.namespace
-            for name in iter_patterns(pattern, prefix + (f"{namespace}:" if namespace else "")):
-                yield name
+            yield from iter_patterns(pattern, prefix + (f"{namespace}:" if namespace else ""))
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield prefix + pattern.name
 

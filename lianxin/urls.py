@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("members/import/", include("members.importing.urls")),
     path("members/", include("members.urls")),
     path("cases/", include("tracing.urls")),
     path("dispositions/", include("disposition.urls")),

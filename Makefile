@@ -17,3 +17,6 @@ lint:
 format:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+bench:
+	scripts/bench.sh

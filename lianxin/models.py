@@ -169,3 +169,40 @@ class Post(models.Model):
     @property
     def scope_organization(self):
         return self.organization
+
+
+class Disclosure(models.Model):
+    """A full personal number shown or exported: who saw whose, when, and why.
+
+    Append-only; listed for the user's own organization and the levels above (scope)."""
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", "查看完整信息"
+        EXPORT = "export", "导出含完整信息的文件"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    # The organization the subject belongs to: who above may see this record.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="党组织"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    subject = models.CharField("对象", max_length=200, help_text="党员姓名或导出的文件")
+    subject_key = models.CharField("对象标识", max_length=100, blank=True)
+    fields = models.CharField("信息项", max_length=200)
+    count = models.PositiveIntegerField("人数", default=1)
+
+    scope_path_field = "organization__path"
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()} {self.subject}"
+
+    @property
+    def scope_organization(self):
+        return self.organization

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("orgs/", views.organization_list, name="organization_list"),
     path("orgs/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal_value, name="reveal_value"),
+    path("audit/disclosures/", views.disclosure_list, name="disclosure_list"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("members/import/", include("members.importing.urls")),

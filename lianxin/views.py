@@ -1,9 +1,13 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from lianxin import access
 from lianxin.dashboard import panels_for
-from lianxin.models import Organization, OrgKind, Post
+from lianxin.disclosure import resolve, reveal, revealable_fields
+from lianxin.models import Disclosure, Organization, OrgKind, Post
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import active_posts
 
@@ -49,4 +53,36 @@ def organization_detail(request, pk):
         request,
         "lianxin/organization_detail.html",
         {"org": org, "breadcrumbs": breadcrumbs, "children": children, "posts": posts},
+    )
+
+
+@require_POST
+def reveal_value(request, model, pk, field):
+    """Show one full personal number (身份证号, 电话) after recording who looked at it."""
+    if field not in revealable_fields(model):
+        raise Http404
+    try:
+        obj = resolve(model, pk)
+    except (LookupError, ObjectDoesNotExist, ValueError):
+        raise Http404 from None
+    access.require(request.user, access.VIEW, obj)
+    value = reveal(user=request.user, obj=obj, field=field)
+    return render(
+        request,
+        "lianxin/revealed.html",
+        {
+            "obj": obj,
+            "label": revealable_fields(model)[field],
+            "value": value,
+            "back": request.POST.get("next", ""),
+        },
+    )
+
+
+def disclosure_list(request):
+    """Who saw or exported full personal numbers in the user's scope (the level above sees below)."""
+    rows = access.scoped(request.user, access.VIEW, Disclosure.objects.select_related("user", "organization"))
+    page = paginate(request, rows.order_by("-at"))
+    return render(
+        request, "lianxin/disclosure_list.html", {"page": page, "query": query_without_page(request)}
     )

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean():
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "LIANXIN_TESTING", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "LIANXIN_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         SECRET_KEY="x" * 20 + "-production-like-key-0123456789abcdef", ALLOWED_HOSTS="lianxin.example.gov.cn"
     )
@@ -29,7 +29,7 @@ def test_production_refuses_to_start_without_secret_key():
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"PYTEST_VERSION", "LIANXIN_TESTING", "DEBUG", "SECRET_KEY"}
+        if k not in {"PYTEST_VERSION", "LIANXIN_TESTING", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False

@@ -1,35 +1,20 @@
 """The access matrix: every URL pattern of the project, requested as anonymous and as each
-demo tier, for an object inside and outside their scope.
+demo tier, for an object inside and outside their scope (see tests/access_matrix.py).
 
 The patterns come from the URL resolver, so a new view is covered automatically: a pattern
-without an entry in MATRIX fails `test_every_url_is_in_the_matrix`.
-
-Each entry builds an object that belongs to branch_a1 (城关镇东街社区党支部, under committee_a).
-Then, per persona:
-- anonymous                              → redirect to the login page
-- branch_a1, committee_a, county         → may see it (GET 200, or a redirect for actions)
-- branch_a2 (other branch), committee_b  → 404
-- a POST without the right               → 403 or 404, and nothing in the database changes
+without an entry (here in CORE, or in tests/<app>/matrix.py) fails `test_every_url_is_in_the_matrix`.
 """
 
-from dataclasses import dataclass, field
+import importlib
 
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-INSIDE = ("branch_a1", "committee_a", "county")
-OUTSIDE = ("branch_a2", "committee_b")
+from tests.access_matrix import INSIDE, OUTSIDE, Entry
+
 PUBLIC = {"login", "logout"}
-
-
-@dataclass
-class Entry:
-    build: object = None  # world -> kwargs for reverse(); None for pages without an object
-    post: object = None  # world, kwargs -> form data for a write (None: GET only)
-    may_post: tuple = ()  # personas whose POST is allowed (their result is not checked here)
-    expect_get: dict = field(default_factory=dict)  # persona -> status, overriding the default
-    get_status: int | None = None  # the GET status for every persona (e.g. 405 for POST-only views)
+APPS_WITH_ENTRIES = ("members", "tracing", "disposition", "reports")
 
 
 def _org(world, code):
@@ -43,13 +28,31 @@ def _member(world):
     return {"model": "members.member", "pk": member.pk, "field": "id_number"}
 
 
-MATRIX = {
+CORE = {
     "home": Entry(),
     "organization_list": Entry(),
     "organization_detail": Entry(build=lambda w: _org(w, "610581001001")),
     "disclosure_list": Entry(),
     "reveal_value": Entry(build=_member, post=lambda w, k: {}, may_post=INSIDE, get_status=405),
 }
+
+
+def gather_matrix():
+    matrix = dict(CORE)
+    for app in APPS_WITH_ENTRIES:
+        try:
+            module = importlib.import_module(f"tests.{app}.matrix")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{app}.matrix":
+                raise
+            continue
+        overlap = set(matrix) & set(module.ENTRIES)
+        assert not overlap, f"entries listed twice: {overlap}"
+        matrix.update(module.ENTRIES)
+    return matrix
+
+
+MATRIX = gather_matrix()
 
 
 def iter_patterns(resolver=None, prefix=""):
@@ -102,7 +105,7 @@ def test_anonymous_is_sent_to_login(world, client, name):
 def test_get_per_tier(world, client_for, name, persona):
     entry = MATRIX[name]
     kwargs = entry.build(world) if entry.build else None
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=kwargs) + entry.query
     expected = entry.expect_get.get(persona, entry.get_status)
     if expected is None:
         expected = 404 if (persona in OUTSIDE and kwargs) else 200

@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean():
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "LIANXIN_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "LIANXIN_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         SECRET_KEY="x" * 20 + "-production-like-key-0123456789abcdef", ALLOWED_HOSTS="lianxin.example.gov.cn"
     )

@@ -20,3 +20,6 @@ format:
 
 bench:
 	scripts/bench.sh
+
+load:
+	scripts/load.sh

@@ -18,6 +18,7 @@ pg_start() {
   "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start \
     -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null \
     || { cat "$PG_DIR/server.log" >&2; return 1; }
+  "${run[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres lianxin || return 1
   export PG_RUN="${run[*]}"
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/lianxin"
   echo "PostgreSQL 15 on 127.0.0.1:$PG_PORT ($PG_DIR)"

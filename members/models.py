@@ -52,6 +52,19 @@ class PartyStatus(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", "已转出"
 
 
+class KeyGroup(models.IntegerChoices):
+    """重点群体 (Fuzhou measure 5): members watched more closely."""
+
+    NONE = 0, "无"
+    MIGRANT = 1, "外出务工经商人员"
+    LIVING_ELSEWHERE = 2, "异地居住人员"
+    MOBILE_YOUTH = 3, "流动性强的年轻党员"
+    RETIRED_SEPARATED = 4, "人户分离离退休人员"
+    GRADUATE_AT_UNIVERSITY = 5, "组织关系在高校的毕业生"
+    RESTRUCTURED_ENTERPRISE = 6, "破产改制企业党员"
+    TALENT_CENTRE = 7, "挂靠人才服务中心党员"
+
+
 class Member(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="members", verbose_name="所在党支部"
@@ -73,6 +86,21 @@ class Member(models.Model):
         "职业", choices=Occupation.choices, default=Occupation.OTHER
     )
 
+    key_group = models.PositiveSmallIntegerField(
+        "重点群体", choices=KeyGroup.choices, default=KeyGroup.NONE, db_index=True
+    )
+    liaison = models.ForeignKey(
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="liaison_members",
+        verbose_name="包干联系人",
+        help_text="负责联系该党员的支部委员",
+    )
+    flow_card_number = models.CharField("流动党员活动证编号", max_length=40, blank=True)
+    remark = models.CharField("备注", max_length=500, blank=True)
+
     # Derived, maintained by members/services.py; indexed for the warning lists.
     last_contact_on = models.DateField("最近联系日期", null=True, blank=True, db_index=True)
     contact_status = models.CharField(
@@ -82,6 +110,8 @@ class Member(models.Model):
         "党籍状态", max_length=24, choices=PartyStatus.choices, default=PartyStatus.NORMAL, db_index=True
     )
     party_status_since = models.DateField("党籍状态日期", null=True, blank=True)
+    # Set when a roll-call marks the member "not reachable"; cleared by the next contact.
+    unreachable_since = models.DateField("联系不上起始日期", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -105,3 +135,169 @@ class Member(models.Model):
     @property
     def is_probationary(self):
         return self.membership_type == MembershipType.PROBATIONARY
+
+
+class Contact(models.Model):
+    """备用联系人 and family members / relatives, each with relation, phone, address."""
+
+    class Kind(models.TextChoices):
+        BACKUP = "backup", "备用联系人"
+        FAMILY = "family", "家庭成员"
+        RELATIVE = "relative", "亲属"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contacts", verbose_name="党员")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.BACKUP)
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("关系", max_length=30)
+    phone = models.CharField("联系电话", max_length=30)
+    address = models.CharField("住址", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    scope_path_field = "member__organization__path"
+
+    class Meta:
+        verbose_name = "联系人"
+        verbose_name_plural = "联系人"
+
+    def __str__(self):
+        return f"{self.name}（{self.relation}）"
+
+    @property
+    def scope_organization(self):
+        return self.member.organization
+
+
+class ActivityKind(models.TextChoices):
+    MEETINGS = "sanhui", "三会一课"
+    PARTY_DAY = "party_day", "主题党日"
+    LIFE_MEETING = "life_meeting", "组织生活会"
+    EVALUATION = "evaluation", "民主评议党员"
+    OTHER = "other", "其他"
+
+
+class Activity(models.Model):
+    """An organizational-life activity of a branch, with every member's attendance."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="activities", verbose_name="党支部"
+    )
+    kind = models.CharField("活动类型", max_length=20, choices=ActivityKind.choices)
+    title = models.CharField("活动主题", max_length=200)
+    held_on = models.DateField("活动日期", db_index=True)
+    recorded_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    history = HistoricalRecords()
+
+    scope_path_field = "organization__path"
+
+    class Meta:
+        verbose_name = "组织生活"
+        verbose_name_plural = "组织生活"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.get_kind_display()}：{self.title}"
+
+    @property
+    def scope_organization(self):
+        return self.organization
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "参加"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+    UNREACHABLE = "unreachable", "联系不上"
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="attendance", verbose_name="组织生活"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="attendance", verbose_name="党员"
+    )
+    status = models.CharField("出席情况", max_length=12, choices=AttendanceStatus.choices)
+    history = HistoricalRecords()
+
+    scope_path_field = "member__organization__path"
+
+    class Meta:
+        verbose_name = "出席记录"
+        verbose_name_plural = "出席记录"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.member.name} {self.get_status_display()}"
+
+    @property
+    def scope_organization(self):
+        return self.member.organization
+
+
+class DuesPayment(models.Model):
+    """党费 payment for one month."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="dues", verbose_name="党员")
+    month = models.DateField("所属月份", help_text="该月1日")
+    amount = models.DecimalField("金额（元）", max_digits=9, decimal_places=2)
+    paid_on = models.DateField("交纳日期")
+    recorded_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    history = HistoricalRecords()
+
+    scope_path_field = "member__organization__path"
+
+    class Meta:
+        verbose_name = "党费交纳"
+        verbose_name_plural = "党费交纳"
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="one_payment_per_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.amount}"
+
+    @property
+    def scope_organization(self):
+        return self.member.organization
+
+
+class AbsenceKind(models.TextChoices):
+    AWAY = "away", "外出"
+    ABROAD = "abroad", "出国（境）"
+    GRADUATE = "graduate", "毕业生（组织关系在高校）"
+
+
+class Absence(models.Model):
+    """A member away from the branch: 外出, 出国（境）, or a graduate whose relation stays at the university."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="absences", verbose_name="党员")
+    kind = models.CharField("类别", max_length=10, choices=AbsenceKind.choices, default=AbsenceKind.AWAY)
+    left_on = models.DateField("外出日期")
+    expected_return = models.DateField("预计返回日期", null=True, blank=True)
+    destination = models.CharField("去向（地点、单位）", max_length=200)
+    reported = models.BooleanField("已向党支部报告", default=False)
+    contact_person = models.CharField("指定联系人", max_length=100, blank=True)
+    country = models.CharField("前往国家（地区）", max_length=60, blank=True)
+    purpose = models.CharField("出国（境）事由", max_length=200, blank=True)
+    keeps_relation = models.BooleanField("保留组织关系", default=True)
+    returned_on = models.DateField("返回日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_path_field = "member__organization__path"
+
+    class Meta:
+        verbose_name = "外出登记"
+        verbose_name_plural = "外出登记"
+        ordering = ["-left_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.destination}"
+
+    @property
+    def scope_organization(self):
+        return self.member.organization

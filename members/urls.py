@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from members import views
 
 app_name = "members"
-urlpatterns = []
+urlpatterns = [
+    path("", views.member_list, name="member_list"),
+    path("<int:pk>/", views.member_detail, name="member_detail"),
+    path("<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/dues/", views.dues_add, name="dues_add"),
+    path("<int:pk>/absences/", views.absence_add, name="absence_add"),
+    path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("absences/<int:pk>/return/", views.absence_return, name="absence_return"),
+    path("branch/<int:org_pk>/add/", views.member_add, name="member_add"),
+    path("branch/<int:org_pk>/activity/", views.activity_add, name="activity_add"),
+]

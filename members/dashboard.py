@@ -1,0 +1,77 @@
+"""工作台 panels of the members app: who is slipping away, before they are lost.
+
+The thresholds are computed from today's date, so the lists are right even on a day the
+status cron did not run. Two queries per panel (count, first rows).
+"""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from lianxin import access
+from lianxin.dashboard import Panel
+from members.models import Absence, ContactStatus, Member, PartyStatus
+from members.status import WARNING_DAYS, lost_threshold
+
+ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
+
+
+def _items(qs, detail):
+    return [(m.name, reverse("members:member_detail", args=[m.pk]), detail(m)) for m in qs[:5]]
+
+
+def panels(user):
+    if not access.has_any(user, access.VIEW):
+        return []
+    today = timezone.localdate()
+    members = access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=ACTIVE))
+    list_url = reverse("members:member_list")
+
+    approaching = members.filter(
+        last_contact_on__gte=lost_threshold(today), last_contact_on__lte=today - timedelta(days=WARNING_DAYS)
+    ).order_by("last_contact_on")
+    unreachable = members.filter(unreachable_since__isnull=False).order_by("unreachable_since")
+    out_of_control = members.filter(contact_status=ContactStatus.OUT_OF_CONTROL).order_by("name")
+    abroad = access.scoped(
+        user, access.VIEW, Absence.objects.filter(kind="abroad", returned_on__isnull=True)
+    ).select_related("member")
+    abroad_due = abroad.filter(member__last_contact_on__lt=today - timedelta(days=182)) | abroad.filter(
+        member__last_contact_on__isnull=True
+    )
+    return [
+        Panel(
+            "联系不上，需立即查找",
+            unreachable.count(),
+            list_url,
+            "danger",
+            _items(unreachable, lambda m: f"自 {m.unreachable_since:%Y-%m-%d}"),
+            "组织生活点名时联系不上的党员",
+        ),
+        Panel(
+            "失控党员",
+            out_of_control.count(),
+            list_url + "?status=out_of_control",
+            "danger",
+            _items(out_of_control, lambda m: "外出超过一个月未报告或联系不上"),
+        ),
+        Panel(
+            "即将失联（超过150天未联系）",
+            approaching.count(),
+            list_url + "?status=warning",
+            "warn",
+            _items(approaching, lambda m: f"最近联系 {m.last_contact_on:%Y-%m-%d}"),
+            "满六个月未联系即为失联，请尽快联系",
+        ),
+        Panel(
+            "出国（境）党员半年未联系",
+            abroad_due.count(),
+            list_url,
+            "warn",
+            [
+                (a.member.name, reverse("members:member_detail", args=[a.member.pk]), a.country)
+                for a in abroad_due[:5]
+            ],
+            "出国（境）党员至少每半年联系一次",
+        ),
+    ]

@@ -1,0 +1,179 @@
+"""Member forms: Chinese messages beside the field, nothing saved on any error."""
+
+from django import forms
+from django.utils import timezone
+
+from members import idcard
+from members.models import Absence, ActivityKind, AttendanceStatus, Contact, DuesPayment, Member
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "joined_on",
+            "membership_type",
+            "id_number",
+            "phone",
+            "wechat",
+            "residence",
+            "workplace",
+            "occupation",
+            "key_group",
+            "flow_card_number",
+            "remark",
+        ]
+        widgets = {"birth_date": DATE, "joined_on": DATE}
+
+    def clean_id_number(self):
+        try:
+            parsed = idcard.parse(self.cleaned_data.get("id_number", ""))
+        except idcard.IdNumberError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        clash = Member.objects.filter(id_number=parsed.number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("该身份证号已登记在系统中，不能重复录入。")
+        self.parsed_id = parsed
+        return parsed.number
+
+    def clean(self):
+        data = super().clean()
+        parsed = getattr(self, "parsed_id", None)
+        birth, joined, gender = data.get("birth_date"), data.get("joined_on"), data.get("gender")
+        if (
+            parsed
+            and birth
+            and (birth.year, birth.month) != (parsed.birth_date.year, parsed.birth_date.month)
+        ):
+            self.add_error(
+                "birth_date", f"出生年月与身份证号不一致（身份证号为{parsed.birth_date:%Y年%m月}）。"
+            )
+        if parsed and gender and gender != parsed.gender:
+            self.add_error("gender", f"性别与身份证号不一致（身份证号为{parsed.gender}性）。")
+        if joined and joined > timezone.localdate():
+            self.add_error("joined_on", "入党时间不能晚于今天。")
+        if joined and birth and joined.year - birth.year < 18:
+            self.add_error("joined_on", "入党时应年满十八岁。")
+        return data
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices)
+    title = forms.CharField(label="活动主题", max_length=200)
+    held_on = forms.DateField(label="活动日期", widget=DATE)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            self.fields[f"m{member.pk}"] = forms.ChoiceField(
+                label=member.name,
+                choices=AttendanceStatus.choices,
+                initial=AttendanceStatus.PRESENT,
+                widget=forms.RadioSelect,
+            )
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError("活动日期不能晚于今天。")
+        return held_on
+
+    def attendance(self):
+        return {m: self.cleaned_data[f"m{m.pk}"] for m in self.members}
+
+
+class DuesForm(forms.ModelForm):
+    class Meta:
+        model = DuesPayment
+        fields = ["month", "amount", "paid_on"]
+        widgets = {"paid_on": DATE}
+
+    month = forms.DateField(
+        label="所属月份",
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("金额应大于零。")
+        return amount
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError("交纳日期不能晚于今天。")
+        return paid_on
+
+    def clean(self):
+        data = super().clean()
+        month = data.get("month")
+        if (
+            month
+            and self.member
+            and DuesPayment.objects.filter(member=self.member, month=month.replace(day=1)).exists()
+        ):
+            self.add_error("month", "该月党费已登记。")
+        return data
+
+
+class AbsenceForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = [
+            "kind",
+            "left_on",
+            "expected_return",
+            "destination",
+            "reported",
+            "contact_person",
+            "country",
+            "purpose",
+            "keeps_relation",
+        ]
+        widgets = {"left_on": DATE, "expected_return": DATE}
+
+    def clean(self):
+        data = super().clean()
+        left, back = data.get("left_on"), data.get("expected_return")
+        if left and left > timezone.localdate():
+            self.add_error("left_on", "外出日期不能晚于今天。")
+        if left and back and back < left:
+            self.add_error("expected_return", "预计返回日期不能早于外出日期。")
+        if data.get("kind") == "abroad" and not data.get("country"):
+            self.add_error("country", "出国（境）须填写前往国家（地区）。")
+        return data
+
+
+class ReturnForm(forms.Form):
+    returned_on = forms.DateField(label="返回日期", widget=DATE)
+
+    def __init__(self, *args, absence=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.absence = absence
+
+    def clean_returned_on(self):
+        day = self.cleaned_data["returned_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("返回日期不能晚于今天。")
+        if self.absence and day < self.absence.left_on:
+            raise forms.ValidationError("返回日期不能早于外出日期。")
+        return day
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["kind", "name", "relation", "phone", "address"]

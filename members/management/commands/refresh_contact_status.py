@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.utils.dateparse import parse_date
+
+from lianxin.audit import acting_as
+from members.services import refresh_all
+
+
+class Command(BaseCommand):
+    help = "按今天的日期重新计算党员联系状态（每日定时运行）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="按此日期计算（YYYY-MM-DD），默认今天")
+
+    def handle(self, *args, today=None, **options):
+        with acting_as(None):
+            changed = refresh_all(today=parse_date(today) if today else None, log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"完成：{changed} 名党员的联系状态有变化。"))

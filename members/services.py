@@ -1,0 +1,170 @@
+"""Member actions: each one transaction, validated before anything is written, with history."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from members.models import (
+    Absence,
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    DuesPayment,
+    Member,
+)
+from members.status import compute_status
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _facts(member):
+    """The dates the status rule needs, read from the member's records."""
+    last_present = (
+        Attendance.objects.filter(member=member, status=AttendanceStatus.PRESENT)
+        .aggregate(d=Max("activity__held_on"))
+        .get("d")
+    )
+    last_paid = DuesPayment.objects.filter(member=member).aggregate(d=Max("paid_on")).get("d")
+    away = (
+        Absence.objects.filter(member=member, returned_on__isnull=True, reported=False)
+        .order_by("left_on")
+        .values_list("left_on", flat=True)
+        .first()
+    )
+    return [d for d in (last_present, last_paid, member.last_contact_on) if d], away
+
+
+def member_refresh_status(member, *, today=None, save=True):
+    """Recompute last_contact_on and contact_status from the facts; save only if changed."""
+    dates, away = _facts(member)
+    last = max(dates) if dates else None
+    status = compute_status(
+        last_contact=last,
+        today=today or _today(),
+        away_unreported_since=away,
+        unreachable_since=member.unreachable_since,
+    )
+    changed = (member.last_contact_on, member.contact_status) != (last, status)
+    member.last_contact_on, member.contact_status = last, status
+    if save and changed:
+        member.save(update_fields=["last_contact_on", "contact_status"])
+    return status
+
+
+@transaction.atomic
+def member_record_contact(*, member, on, acting_user, note=""):
+    """A successful contact on `on` (e.g. a lost member found): clears 联系不上, recomputes status."""
+    if on > _today():
+        raise ValidationError({"on": "联系日期不能晚于今天。"})
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.last_contact_on is None or on > member.last_contact_on:
+        member.last_contact_on = on
+    if member.unreachable_since and on >= member.unreachable_since:
+        member.unreachable_since = None
+    member._change_reason = note[:100] if note else "取得联系"
+    member.save()
+    member_refresh_status(member)
+    return member
+
+
+@transaction.atomic
+def member_save(*, member, acting_user):
+    """Create or update a member after full validation (the form has checked the 身份证号)."""
+    member.full_clean()
+    member.save()
+    member_refresh_status(member)
+    return member
+
+
+@transaction.atomic
+def activity_record(*, organization, kind, title, held_on, attendance, acting_user):
+    """Record an activity and each member's attendance ({member: status}) in one transaction."""
+    if held_on > _today():
+        raise ValidationError({"held_on": "活动日期不能晚于今天。"})
+    members = list(Member.objects.select_for_update().filter(pk__in=[m.pk for m in attendance]))
+    if any(m.organization_id != organization.pk for m in members):
+        raise ValidationError("出席名单中有不属于本支部的党员。")
+    activity = Activity(
+        organization=organization, kind=kind, title=title, held_on=held_on, recorded_by=acting_user
+    )
+    activity.full_clean()
+    activity.save()
+    by_pk = {m.pk: status for m, status in attendance.items()}
+    for member in members:
+        status = by_pk[member.pk]
+        Attendance.objects.create(activity=activity, member=member, status=status)
+        if status == AttendanceStatus.UNREACHABLE and member.unreachable_since is None:
+            member.unreachable_since = held_on
+            member.save(update_fields=["unreachable_since"])
+        if (
+            status == AttendanceStatus.PRESENT
+            and member.unreachable_since
+            and held_on >= member.unreachable_since
+        ):
+            member.unreachable_since = None
+            member.save(update_fields=["unreachable_since"])
+        member_refresh_status(member)
+    return activity
+
+
+@transaction.atomic
+def dues_record(*, member, month, amount, paid_on, acting_user):
+    payment = DuesPayment(
+        member=member, month=month.replace(day=1), amount=amount, paid_on=paid_on, recorded_by=acting_user
+    )
+    if paid_on > _today():
+        raise ValidationError({"paid_on": "交纳日期不能晚于今天。"})
+    payment.full_clean()
+    payment.save()
+    member_refresh_status(member)
+    return payment
+
+
+@transaction.atomic
+def absence_record(*, absence, acting_user):
+    if absence.expected_return and absence.expected_return < absence.left_on:
+        raise ValidationError({"expected_return": "预计返回日期不能早于外出日期。"})
+    absence.full_clean()
+    absence.save()
+    member_refresh_status(absence.member)
+    return absence
+
+
+@transaction.atomic
+def absence_close(*, absence, returned_on: date, acting_user):
+    if returned_on < absence.left_on:
+        raise ValidationError({"returned_on": "返回日期不能早于外出日期。"})
+    absence.returned_on = returned_on
+    absence.save(update_fields=["returned_on"])
+    member_record_contact(member=absence.member, on=returned_on, acting_user=acting_user, note="外出返回")
+    return absence
+
+
+@transaction.atomic
+def contact_add(*, contact, acting_user):
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def refresh_all(*, today=None, batch=2000, log=None):
+    """The daily recomputation (members' status depends on today's date)."""
+    changed = 0
+    last_pk = 0
+    while True:
+        chunk = list(Member.objects.filter(pk__gt=last_pk).order_by("pk")[:batch])
+        if not chunk:
+            return changed
+        with transaction.atomic():
+            for member in chunk:
+                before = member.contact_status
+                if member_refresh_status(member, today=today) != before:
+                    changed += 1
+        last_pk = chunk[-1].pk
+        if log:
+            log(f"  已处理至 #{last_pk}，状态变化 {changed} 人")

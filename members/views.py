@@ -1,0 +1,253 @@
+"""Member pages: the list, a member's record, and the branch secretary's daily entries."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from lianxin import access
+from lianxin.models import Organization, OrgKind
+from lianxin.pagination import paginate, query_without_page
+from members import services
+from members.forms import AbsenceForm, ActivityForm, ContactForm, DuesForm, MemberForm, ReturnForm
+from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation, PartyStatus
+
+MANAGE = "manage_members"
+
+
+def _member_or_404(request, pk, perm=access.VIEW):
+    member = access.get_or_404(
+        request.user, access.VIEW, Member.objects.select_related("organization"), pk=pk
+    )
+    access.require(request.user, perm, member)
+    return member
+
+
+def _branch_or_404(request, pk, perm=MANAGE):
+    branch = access.get_or_404(
+        request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=pk
+    )
+    access.require(request.user, perm, branch)
+    return branch
+
+
+def _apply_validation_error(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def member_list(request):
+    members = access.scoped(request.user, access.VIEW, Member.objects.select_related("organization"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        members = members.filter(
+            Q(name__contains=q) | Q(id_number__startswith=q.upper()) | Q(phone__startswith=q)
+        )
+    filters = {
+        "org": request.GET.get("org", ""),
+        "status": request.GET.get("status", ""),
+        "occupation": request.GET.get("occupation", ""),
+        "key_group": request.GET.get("key_group", ""),
+    }
+    if filters["org"].isdigit():
+        branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=filters["org"])
+        members = members.filter(organization__path__startswith=branch.path)
+    if filters["status"] in ContactStatus.values:
+        members = members.filter(contact_status=filters["status"])
+    if filters["occupation"].isdigit():
+        members = members.filter(occupation=int(filters["occupation"]))
+    if filters["key_group"].isdigit():
+        members = members.filter(key_group=int(filters["key_group"]))
+    if request.GET.get("all") != "1":
+        members = members.filter(
+            party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
+        )
+    page = paginate(request, members.order_by("organization__path", "name", "pk"))
+    branches = access.scoped(
+        request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH)
+    ).order_by("path")
+    manageable = [b for b in branches if access.can(request.user, MANAGE, b)]
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "page": page,
+            "q": q,
+            "filters": filters,
+            "branches": branches,
+            "manageable": manageable,
+            "statuses": ContactStatus.choices,
+            "occupations": Occupation.choices,
+            "key_groups": KeyGroup.choices[1:],
+            "query": query_without_page(request),
+        },
+    )
+
+
+def member_detail(request, pk):
+    member = _member_or_404(request, pk)
+    can_manage = access.can(request.user, MANAGE, member)
+    history = member.history.select_related("history_user").order_by("-history_date")[:30]
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "can_manage": can_manage,
+            "contacts": member.contacts.all(),
+            "attendance": member.attendance.select_related("activity").order_by("-activity__held_on")[:12],
+            "dues": member.dues.all()[:12],
+            "absences": member.absences.all(),
+            "cases": member.cases.all().order_by("-opened_on"),
+            "history": history,
+            "breadcrumbs": [
+                o for o in member.organization.chain() if access.can(request.user, access.VIEW, o)
+            ],
+        },
+    )
+
+
+def _form_page(request, form, title, *, subject="", cancel_url="/", submit_label="保存"):
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "subject": subject,
+            "cancel_url": cancel_url,
+            "submit_label": submit_label,
+        },
+    )
+
+
+def member_add(request, org_pk):
+    branch = _branch_or_404(request, org_pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = form.save(commit=False)
+        member.organization = branch
+        try:
+            services.member_save(member=member, acting_user=request.user)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"已登记党员 {member.name}。")
+            return redirect("members:member_detail", pk=member.pk)
+    return _form_page(
+        request, form, "登记党员", subject=branch.name, cancel_url=reverse("members:member_list")
+    )
+
+
+def member_edit(request, pk):
+    member = _member_or_404(request, pk, MANAGE)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_save(member=form.save(commit=False), acting_user=request.user)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("members:member_detail", pk=member.pk)
+    url = reverse("members:member_detail", args=[member.pk])
+    return _form_page(request, form, f"修改党员信息：{member.name}", cancel_url=url)
+
+
+def activity_add(request, org_pk):
+    branch = _branch_or_404(request, org_pk)
+    members = Member.objects.filter(
+        organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
+    ).order_by("name")
+    form = ActivityForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_record(
+                organization=branch,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                held_on=form.cleaned_data["held_on"],
+                attendance=form.attendance(),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            flagged = activity.attendance.filter(status="unreachable").count()
+            note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
+            messages.success(
+                request, f"已记录组织生活及 {activity.attendance.count()} 名党员的出席情况{note}。"
+            )
+            return redirect(reverse("members:member_list") + f"?org={branch.pk}")
+    return render(request, "members/activity_form.html", {"form": form, "branch": branch})
+
+
+def dues_add(request, pk):
+    member = _member_or_404(request, pk, MANAGE)
+    form = DuesForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dues_record(member=member, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, "已登记党费。")
+            return redirect("members:member_detail", pk=member.pk)
+    url = reverse("members:member_detail", args=[member.pk])
+    return _form_page(request, form, "登记党费", subject=member.name, cancel_url=url)
+
+
+def absence_add(request, pk):
+    member = _member_or_404(request, pk, MANAGE)
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        absence = form.save(commit=False)
+        absence.member = member
+        try:
+            services.absence_record(absence=absence, acting_user=request.user)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, "已登记外出。")
+            return redirect("members:member_detail", pk=member.pk)
+    url = reverse("members:member_detail", args=[member.pk])
+    return _form_page(request, form, "外出登记", subject=member.name, cancel_url=url)
+
+
+def absence_return(request, pk):
+    absence = get_object_or_404(
+        access.scoped(request.user, access.VIEW, Absence.objects.select_related("member__organization")),
+        pk=pk,
+        returned_on__isnull=True,
+    )
+    access.require(request.user, MANAGE, absence)
+    form = ReturnForm(request.POST or None, absence=absence)
+    if request.method == "POST" and form.is_valid():
+        services.absence_close(
+            absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
+        )
+        messages.success(request, "已登记返回。")
+        return redirect("members:member_detail", pk=absence.member.pk)
+    url = reverse("members:member_detail", args=[absence.member.pk])
+    return _form_page(request, form, "外出返回", subject=f"{absence.member.name}：{absence}", cancel_url=url)
+
+
+def contact_add(request, pk):
+    member = _member_or_404(request, pk, MANAGE)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save(commit=False)
+        contact.member = member
+        try:
+            services.contact_add(contact=contact, acting_user=request.user)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, "已添加联系人。")
+            return redirect("members:member_detail", pk=member.pk)
+    url = reverse("members:member_detail", args=[member.pk])
+    return _form_page(request, form, "添加联系人", subject=member.name, cancel_url=url)

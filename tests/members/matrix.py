@@ -1,0 +1,86 @@
+"""Access-matrix entries of the members app (see tests/access_matrix.py)."""
+
+from datetime import date
+
+from tests.access_matrix import BRANCH_A1, Entry
+from tests.factories import MemberFactory
+
+BRANCH_ROLES = ("branch_a1",)  # manage_members: the branch's own secretary (committee/county only view)
+
+
+def _member(world):
+    return {"pk": MemberFactory(organization=world.orgs[BRANCH_A1]).pk}
+
+
+def _branch(world):
+    return {"org_pk": world.orgs[BRANCH_A1].pk}
+
+
+def _absence(world):
+    from members.models import Absence
+
+    member = MemberFactory(organization=world.orgs[BRANCH_A1])
+    absence = Absence.objects.create(member=member, left_on=date(2026, 9, 1), destination="西安")
+    return {"pk": absence.pk}
+
+
+def _member_data(world, kwargs):
+    return {
+        "name": "李四",
+        "gender": "男",
+        "birth_date": "1985-03-15",
+        "joined_on": "2008-07-01",
+        "membership_type": "full",
+        "id_number": "610581198503150015",
+        "ethnicity": "汉族",
+        "occupation": "8",
+        "key_group": "0",
+    }
+
+
+ENTRIES = {
+    "members:member_list": Entry(),
+    "members:member_detail": Entry(build=_member),
+    "members:member_edit": Entry(
+        build=_member,
+        post=_member_data,
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+    "members:dues_add": Entry(
+        build=_member,
+        post=lambda w, k: {"month": "2026-10", "amount": "10", "paid_on": "2026-10-05"},
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+    "members:absence_add": Entry(
+        build=_member,
+        post=lambda w, k: {"kind": "away", "left_on": "2026-10-01", "destination": "西安"},
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+    "members:contact_add": Entry(
+        build=_member,
+        post=lambda w, k: {"kind": "backup", "name": "王五", "relation": "父亲", "phone": "13900000000"},
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+    "members:absence_return": Entry(
+        build=_absence,
+        post=lambda w, k: {"returned_on": "2026-10-01"},
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+    "members:member_add": Entry(
+        build=_branch,
+        post=_member_data,
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+    "members:activity_add": Entry(
+        build=_branch,
+        post=lambda w, k: {"kind": "party_day", "title": "学习", "held_on": "2026-10-01"},
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
+}

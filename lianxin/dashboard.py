@@ -19,8 +19,9 @@ class Panel:
     count: int
     url: str = ""
     level: str = "info"  # info | warn | danger
-    items: list = field(default_factory=list)  # [(label, url, detail), …]
+    items: list = field(default_factory=list)  # [(label, url, detail) or (label, url, detail, post_url), …]
     hint: str = ""
+    action_label: str = ""  # the button posting to an item's post_url (e.g. 立案查找)
 
 
 def panels_for(user):

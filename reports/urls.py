@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.reports_index, name="index"),
+    path("roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
+    path("register.xlsx", views.register_xlsx, name="register_xlsx"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
+    path("statistics/members/", views.statistics_members, name="statistics_members"),
+    path("record/<int:case_pk>.pdf", views.record_pdf, name="record_pdf"),
+    path("card/<int:org_pk>.pdf", views.card_pdf, name="card_pdf"),
+]

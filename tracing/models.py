@@ -45,6 +45,11 @@ class LostContactCase(models.Model):
     )
     closed_on = models.DateField("查找结束日期", null=True, blank=True)
     findings = models.TextField("失联党员表现调查核实情况", blank=True)
+    lost_since_reason = models.CharField("失联起始日期修改理由", max_length=300, blank=True)
+    closing_evidence = models.TextField("结案依据", blank=True, help_text="取得联系的情况，或死亡的证明材料")
+    # After "经多方努力确实无法取得联系": the committee's second search (登记表).
+    second_search_done_on = models.DateField("党委再次查找完成日期", null=True, blank=True)
+    second_search_findings = models.TextField("党委再次查找情况", blank=True)
 
     history = HistoricalRecords()
 
@@ -61,6 +66,116 @@ class LostContactCase(models.Model):
 
     def __str__(self):
         return f"{self.member.name}（{self.get_status_display()}）"
+
+    @property
+    def scope_organization(self):
+        return self.organization
+
+    @property
+    def is_open(self):
+        return self.status == CaseStatus.OPEN
+
+    def search_end(self, census_end=None):
+        """与党组织失去联系时间 runs to the end of the search: the case's end, else the census end."""
+        return self.closed_on or census_end
+
+
+class Channel(models.TextChoices):
+    """查找渠道 (Fuzhou measure 6 adds the public registers to the personal channels)."""
+
+    PHONE = "phone", "电话"
+    WECHAT = "wechat", "微信"
+    LETTER = "letter", "信函"
+    HOME_VISIT = "home_visit", "上门走访"
+    RELATIVES = "relatives", "亲友"
+    FORMER_EMPLOYER = "employer", "原工作单位"
+    POLICE = "police", "公安户籍"
+    SOCIAL_SECURITY = "social_security", "人社社保"
+    MEDICAL = "medical", "医保"
+    SCHOOL = "school", "教育学籍"
+    CIVIL_AFFAIRS = "civil_affairs", "民政低保"
+    PROPERTY = "property", "房产"
+    BUSINESS = "business", "工商注册"
+    TAX = "tax", "税务"
+    OTHER = "other", "其他"
+
+
+class AttemptResult(models.TextChoices):
+    NO_TRACE = "no_trace", "未找到"
+    LEAD = "lead", "发现线索"
+    CONTACTED = "contacted", "取得联系"
+    DEATH = "death", "确认死亡"
+
+
+def attachment_path(instance, filename):
+    return f"attempts/{instance.case_id}/{filename}"
+
+
+class SearchAttempt(models.Model):
+    """One search attempt (党组织查找情况记录). Append-only: a correction supersedes, never edits."""
+
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.PROTECT, related_name="attempts", verbose_name="案件"
+    )
+    searched_at = models.DateTimeField("时间")
+    searcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="查找人（账号）"
+    )
+    searcher_name = models.CharField("查找人", max_length=100)
+    channel = models.CharField("查找渠道", max_length=20, choices=Channel.choices)
+    process = models.TextField("查找过程")
+    witness = models.CharField("证明人", max_length=100, blank=True)
+    remark = models.CharField("备注", max_length=500, blank=True)
+    result = models.CharField("查找结果", max_length=12, choices=AttemptResult.choices)
+    by_committee = models.BooleanField("党委再次查找", default=False)
+    attachment = models.FileField("附件", upload_to=attachment_path, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name="更正的记录",
+    )
+    correction_reason = models.CharField("更正理由", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope_path_field = "case__organization__path"
+
+    class Meta:
+        verbose_name = "查找记录"
+        verbose_name_plural = "查找记录"
+        ordering = ["searched_at", "pk"]
+
+    def __str__(self):
+        return f"{self.searched_at:%Y-%m-%d} {self.get_channel_display()}"
+
+    @property
+    def scope_organization(self):
+        return self.case.organization
+
+
+class CensusPeriod(models.Model):
+    """排查: an organization searches its subtree between two dates."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="census_periods", verbose_name="党组织"
+    )
+    name = models.CharField("排查名称", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    history = HistoricalRecords()
+
+    scope_path_field = "organization__path"
+
+    class Meta:
+        verbose_name = "排查"
+        verbose_name_plural = "排查"
+        ordering = ["-ends_on"]
+
+    def __str__(self):
+        return self.name
 
     @property
     def scope_organization(self):

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tracing import views
 
 app_name = "tracing"
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/attempts/", views.attempt_add, name="attempt_add"),
+    path("<int:pk>/close/", views.case_close, name="case_close"),
+    path("<int:pk>/second-search/", views.second_search_done, name="second_search_done"),
+    path("open/<int:member_pk>/", views.case_open, name="case_open"),
+    path("open/<int:member_pk>/quick/", views.case_quick_open, name="case_quick_open"),
+]

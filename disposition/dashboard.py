@@ -1,0 +1,64 @@
+"""工作台 panels of dispositions: the inbox, 限期改正 ending, 停止党籍 two years due."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from disposition.models import Disposition, DispositionStatus
+from disposition.outcomes import Outcome
+from disposition.services import inbox
+from lianxin import access
+from lianxin.dashboard import Panel
+from members.models import PartyStatus
+from members.status import add_months
+
+
+def panels(user):
+    if not access.has_any(user, access.VIEW):
+        return []
+    today = timezone.localdate()
+    waiting = inbox(user)
+    approved = access.scoped(
+        user, access.VIEW, Disposition.objects.filter(status=DispositionStatus.APPROVED)
+    ).select_related("member")
+    correction = approved.filter(
+        outcome=Outcome.CORRECTION,
+        member__party_status=PartyStatus.CORRECTION,
+        correction_until__lte=today + timedelta(days=30),
+    )
+    suspended_due = approved.filter(
+        outcome=Outcome.SUSPEND_UNREACHABLE,
+        member__party_status=PartyStatus.SUSPENDED,
+        approved_on__lte=add_months(today, -24),
+    )
+    link = reverse("disposition:inbox")
+
+    def items(qs, detail):
+        return [
+            (d.member.name, reverse("disposition:disposition_detail", args=[d.pk]), detail(d)) for d in qs[:5]
+        ]
+
+    return [
+        Panel(
+            "组织处置待办",
+            waiting.count(),
+            link,
+            "warn" if waiting.exists() else "info",
+            items(waiting.select_related("member"), lambda d: d.get_outcome_display()),
+        ),
+        Panel(
+            "限期改正即将到期",
+            correction.count(),
+            link,
+            "warn",
+            items(correction, lambda d: f"至 {d.correction_until:%Y-%m-%d}"),
+        ),
+        Panel(
+            "停止党籍满两年仍未联系（应作自行脱党除名）",
+            suspended_due.count(),
+            link,
+            "danger",
+            items(suspended_due, lambda d: f"停止党籍自 {d.approved_on:%Y-%m-%d}"),
+        ),
+    ]

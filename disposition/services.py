@@ -1,0 +1,306 @@
+"""The disposition chain's actions. Each is one transaction; the disposition row is locked
+(select_for_update) so two approvers clicking at once produce exactly one step."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from disposition.chain import BY_KEY, next_stage, stages_for
+from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
+from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
+from lianxin import access
+from lianxin.models import OrgKind
+from members.models import Member, MembershipType, PartyStatus
+from members.status import add_months
+from tracing.models import CaseStatus, LostContactCase
+
+CORRECTION_MONTHS = 6
+
+
+def voters(organization):
+    """Members with a vote at the 支部党员大会: the branch's 正式党员 in good standing."""
+    return Member.objects.filter(
+        organization=organization,
+        membership_type=MembershipType.FULL,
+        party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION],
+    ).count()
+
+
+def check_meeting(stage, meeting, organization):
+    """The meeting rules: quorum over half of the voters; adoption by over half of them."""
+    if not stage.meeting:
+        return {}
+    if not meeting or not meeting.get("meeting_date"):
+        raise ValidationError({"meeting_date": "请填写会议日期。"})
+    if meeting["meeting_date"] > timezone.localdate():
+        raise ValidationError({"meeting_date": "会议日期不能晚于今天。"})
+    if not stage.vote:
+        return {"meeting_date": meeting["meeting_date"]}
+    expected = voters(organization)
+    present = meeting.get("present")
+    yes, no, abstain = (meeting.get(k) or 0 for k in ("votes_for", "votes_against", "votes_abstain"))
+    if present is None:
+        raise ValidationError({"present": "请填写实到会有表决权党员人数。"})
+    if present > expected:
+        raise ValidationError({"present": f"实到人数不能超过应到会有表决权的正式党员人数（{expected}人）。"})
+    if present * 2 <= expected:
+        raise ValidationError(
+            {"present": f"到会有表决权党员未超过应到会人数（{expected}人）的半数，会议无效。"}
+        )
+    if yes + no + abstain > present:
+        raise ValidationError({"votes_for": "赞成、反对、弃权人数之和不能超过实到人数。"})
+    return {
+        "meeting_date": meeting["meeting_date"],
+        "expected": expected,
+        "present": present,
+        "votes_for": yes,
+        "votes_against": no,
+        "votes_abstain": abstain,
+        "_adopted": yes * 2 > expected,
+    }
+
+
+def _validate_proposal(case, outcome, *, disciplined=False):
+    member = case.member
+    if disciplined:
+        raise ValidationError("该党员已受党纪处分，不再进行组织处置。")
+    if outcome == Outcome.RESTORE:
+        if member.party_status != PartyStatus.SUSPENDED or case.status != CaseStatus.CONTACTED:
+            raise ValidationError("只有被停止党籍、且已重新取得联系的党员可以申请恢复党籍。")
+        return
+    if case.status not in (CaseStatus.CONTACTED, CaseStatus.UNREACHABLE):
+        raise ValidationError("只有已取得联系或确实无法取得联系的案件可以提出处置意见。")
+    if outcome == Outcome.PERSUADE and member.membership_type == MembershipType.PROBATIONARY:
+        raise ValidationError("预备党员不适用劝退，应取消预备党员资格。")
+    if outcome == Outcome.CANCEL_PROBATION and member.membership_type != MembershipType.PROBATIONARY:
+        raise ValidationError("只有预备党员可以取消预备党员资格。")
+    try:
+        stats_column(outcome, case.status == CaseStatus.CONTACTED)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+@transaction.atomic
+def disposition_propose(*, case, outcome, proposal, acting_user, disciplined=False, correction_until=None):
+    case = (
+        LostContactCase.objects.select_for_update().select_related("member", "organization").get(pk=case.pk)
+    )
+    if not access.can(acting_user, "decide_branch", case):
+        raise PermissionDenied
+    outcome = Outcome(outcome)
+    if outcome == Outcome.EXPEL:
+        raise ValidationError("开除党籍依据纪律处分决定登记，不经过本审批流程。")
+    _validate_proposal(case, outcome, disciplined=disciplined)
+    if Disposition.objects.filter(case=case, status__in=ACTIVE).exists():
+        raise ValidationError("该案件已有正在审批的处置意见，不能重复提出。")
+    if not proposal.strip():
+        raise ValidationError({"proposal": "请填写处置意见。"})
+    today = timezone.localdate()
+    if outcome == Outcome.CORRECTION:
+        correction_until = correction_until or add_months(today, CORRECTION_MONTHS)
+        if correction_until > add_months(today, 12) or correction_until <= today:
+            raise ValidationError({"correction_until": "限期改正的期限一般为六个月，最长不超过一年。"})
+    first = stages_for(outcome)[0]
+    disposition = Disposition.objects.create(
+        case=case,
+        member=case.member,
+        organization=case.organization,
+        outcome=outcome,
+        contacted=case.status == CaseStatus.CONTACTED,
+        proposal=proposal,
+        current_stage=first.key,
+        stage_since=today,
+        proposed_by=acting_user,
+        proposed_on=today,
+        correction_until=correction_until if outcome == Outcome.CORRECTION else None,
+    )
+    return disposition
+
+
+def _seal(stage, case):
+    """The organization whose seal the step carries: the branch, its committee, or the department above."""
+    tiers = {"branch": case.organization}
+    for org in reversed(case.organization.chain()):
+        # A 党总支 without approval authority only passes a case on; the 基层党委 above seals it.
+        if org.kind == OrgKind.GENERAL_BRANCH and not org.approves_probationary:
+            continue
+        tiers.setdefault(org.tier, org)
+    return tiers.get(stage.tier, case.organization)
+
+
+@transaction.atomic
+def step_decide(
+    *, disposition, stage, decision, opinion, acting_user, meeting=None, return_to="", decided_on=None
+):
+    disposition = (
+        Disposition.objects.select_for_update()
+        .select_related("case__organization", "member")
+        .get(pk=disposition.pk)
+    )
+    current = BY_KEY.get(stage)
+    if disposition.status != DispositionStatus.IN_REVIEW:
+        raise ValidationError(f"该处置目前“{disposition.get_status_display()}”，不能审批。")
+    if current is None or disposition.current_stage != stage:
+        raise ValidationError("该环节已办理或尚未到达，请刷新页面。")
+    if not access.can(acting_user, current.perm, disposition.case):
+        raise PermissionDenied
+    if not opinion.strip():
+        raise ValidationError({"opinion": "请填写意见。"})
+    decision = Decision(decision)
+    facts = check_meeting(current, meeting, disposition.organization) if decision != Decision.RETURN else {}
+    adopted = facts.pop("_adopted", True)
+    if decision == Decision.AGREE and not adopted:
+        raise ValidationError(
+            {
+                "votes_for": f"赞成人数未超过应到会有表决权党员（{facts['expected']}人）的半数，决议未通过，不能记为同意。"
+            }
+        )
+    keys = [s.key for s in stages_for(disposition.outcome)]
+    if decision == Decision.RETURN and return_to not in keys[: keys.index(stage) + 1]:
+        raise ValidationError({"return_to": "请选择退回到的环节（本环节或之前的环节）。"})
+    today = timezone.localdate()
+    step = DispositionStep.objects.create(
+        disposition=disposition,
+        stage=stage,
+        decision=decision,
+        opinion=opinion,
+        acting_user=acting_user,
+        organization=_seal(current, disposition.case),
+        decided_on=decided_on or today,
+        return_to=return_to if decision == Decision.RETURN else "",
+        **facts,
+    )
+    if decision == Decision.DISAGREE:
+        disposition.status = DispositionStatus.REJECTED
+    elif decision == Decision.RETURN:
+        disposition.status, disposition.current_stage = DispositionStatus.RETURNED, return_to
+    else:
+        following = next_stage(disposition.outcome, stage)
+        if following is None:
+            _apply_outcome(disposition, step.decided_on)
+        else:
+            disposition.current_stage = following.key
+    disposition.stage_since = today
+    disposition.save()
+    return step
+
+
+def _apply_outcome(disposition, on):
+    member = Member.objects.select_for_update().get(pk=disposition.member_id)
+    disposition.status = DispositionStatus.APPROVED
+    disposition.current_stage = ""
+    disposition.approved_on = on
+    disposition.previous_party_status = member.party_status
+    if disposition.outcome in REJOIN_BARRED:
+        disposition.rejoin_barred_until = add_months(on, 60)
+    member.party_status = PARTY_STATUS[Outcome(disposition.outcome)]
+    member.party_status_since = on
+    member._change_reason = f"组织处置：{disposition.get_outcome_display()}"
+    member.save()
+
+
+@transaction.atomic
+def disposition_resubmit(*, disposition, proposal, acting_user):
+    disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
+    if disposition.status != DispositionStatus.RETURNED:
+        raise ValidationError("只有被退回的处置意见可以修改后重新提交。")
+    if not access.can(acting_user, "decide_branch", disposition):
+        raise PermissionDenied
+    if not proposal.strip():
+        raise ValidationError({"proposal": "请填写处置意见。"})
+    disposition.proposal = proposal
+    disposition.status = DispositionStatus.IN_REVIEW
+    disposition.stage_since = timezone.localdate()
+    disposition.save()
+    return disposition
+
+
+@transaction.atomic
+def disposition_withdraw(*, disposition, acting_user, reason):
+    disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
+    if not access.can(acting_user, "decide_branch", disposition):
+        raise PermissionDenied
+    if disposition.status not in ACTIVE or disposition.steps.exclude(stage="branch_committee").exists():
+        raise ValidationError("处置意见已进入上级审核，不能撤回。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明撤回理由。"})
+    disposition.status, disposition.remark = DispositionStatus.WITHDRAWN, f"撤回：{reason}"
+    disposition.save()
+    return disposition
+
+
+@transaction.atomic
+def disposition_revoke(*, disposition, acting_user, reason):
+    """The approving tier revokes an approved disposition; the member's status is restored."""
+    disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
+    if disposition.status != DispositionStatus.APPROVED:
+        raise ValidationError("只有已批准的处置可以撤销。")
+    stages = stages_for(disposition.outcome)
+    perm = stages[-1].perm if stages else "approve_department"
+    if not access.can(acting_user, perm, disposition):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明撤销理由。"})
+    member = Member.objects.select_for_update().get(pk=disposition.member_id)
+    member.party_status = disposition.previous_party_status or PartyStatus.NORMAL
+    member.party_status_since = timezone.localdate()
+    member._change_reason = f"撤销组织处置：{reason}"[:100]
+    member.save()
+    disposition.status, disposition.revoked_on, disposition.revoke_reason = (
+        DispositionStatus.REVOKED,
+        timezone.localdate(),
+        reason,
+    )
+    disposition.save()
+    return disposition
+
+
+@transaction.atomic
+def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
+    """开除党籍 is recorded from the discipline decision (第三十六条 for members not contacted)."""
+    case = LostContactCase.objects.select_for_update().select_related("member").get(pk=case.pk)
+    if not access.can(acting_user, "approve_department", case) and not access.can(
+        acting_user, "review_committee", case
+    ):
+        raise PermissionDenied
+    if case.status not in (CaseStatus.CONTACTED, CaseStatus.UNREACHABLE):
+        raise ValidationError("只有已结束查找的案件可以登记开除党籍。")
+    if not decision.strip():
+        raise ValidationError({"decision": "请填写纪律处分决定（决定机关、文号）。"})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "决定日期不能晚于今天。"})
+    disposition = Disposition.objects.create(
+        case=case,
+        member=case.member,
+        organization=case.organization,
+        outcome=Outcome.EXPEL,
+        contacted=case.status == CaseStatus.CONTACTED,
+        proposal=proposal or "依据纪律处分决定开除党籍",
+        proposed_by=acting_user,
+        proposed_on=timezone.localdate(),
+        discipline_decision=decision,
+    )
+    _apply_outcome(disposition, decided_on)
+    disposition.save()
+    return disposition
+
+
+def inbox(user):
+    """Dispositions waiting for a step this user may take, oldest first."""
+    from django.db.models import Q
+
+    from disposition.chain import STAGES
+
+    q = Q(pk__in=[])
+    for stage in STAGES:
+        scope = access.scope_q(user, stage.perm, "organization__path")
+        if scope is None:
+            q |= Q(current_stage=stage.key)
+        else:
+            q |= Q(current_stage=stage.key) & scope
+    return (
+        Disposition.objects.filter(status=DispositionStatus.IN_REVIEW)
+        .filter(q)
+        .select_related("member", "organization")
+        .order_by("stage_since", "pk")
+    )

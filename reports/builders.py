@@ -1,0 +1,264 @@
+"""Builders: from a scoped queryset and a date to the rows of the official forms.
+
+The renderers (reports/xlsx.py, reports/pdf.py, the templates) only lay these rows out.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import OuterRef, Q, Subquery
+
+from disposition.models import Disposition, DispositionStatus
+from disposition.outcomes import stats_column
+from lianxin.models import Organization
+from members.models import Member, PartyStatus
+from members.status import duration_text, lost_threshold
+from tracing.models import CaseStatus, LostContactCase
+
+LOSS_LEGEND = "①外出务工经商；②单位改制或破产；③毕业后去向不明；④工作单位改变；⑤出国（境）；⑥居住地改变；⑦其他（具体原因在备注栏中注明）。"
+CATEGORY_LEGEND = (
+    "①国有企业；②非公有制企业；③农村；④党政机关；⑤学校；⑥其他事业单位；⑦街道社区；⑧社会组织；⑨其他。"
+)
+OCCUPATION_LEGEND = "①国有企业解除劳动关系人员；②非公有制企业离职人员；③农村外出务工经商人员；④党机关事业单位离退休人员；⑤高校毕业生；⑥街道社区人户分离人员；⑦组织关系在人才中心人员；⑧其他。"
+
+
+@dataclass
+class RosterRow:
+    number: int
+    name: str
+    gender: str
+    ethnicity: str
+    birth: str
+    joined: str
+    id_number: str
+    phone: str
+    organization: str
+    category: int
+    occupation: int
+    duration: str
+    reason: int | None
+    remark: str
+
+
+def _open_case_subquery(field_name):
+    cases = LostContactCase.objects.filter(member=OuterRef("pk")).order_by("-opened_on", "-pk")
+    return Subquery(cases.values(field_name)[:1])
+
+
+def roster_members(members, as_of: date):
+    """Members lost over six months at the census end (`as_of`): the 《失联党员名册》."""
+    return (
+        members.filter(party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION])
+        .filter(Q(last_contact_on__lt=lost_threshold(as_of)))
+        .select_related("organization")
+        .annotate(case_reason=_open_case_subquery("reason"), case_remark=_open_case_subquery("reason_remark"))
+        .order_by("organization__path", "name", "pk")
+    )
+
+
+def roster_rows(members, as_of: date):
+    for number, m in enumerate(roster_members(members, as_of).iterator(chunk_size=2000), start=1):
+        yield RosterRow(
+            number,
+            m.name,
+            m.gender,
+            m.ethnicity,
+            f"{m.birth_date:%Y.%m}",
+            f"{m.joined_on:%Y.%m}",
+            m.id_number,
+            m.phone,
+            m.organization.name,
+            m.organization.category,
+            m.occupation,
+            duration_text(m.last_contact_on, as_of),
+            m.case_reason,
+            m.case_remark or "",
+        )
+
+
+def register_rows(cases, as_of: date):
+    """Cases still not contacted after the committee's second search: the 登记表."""
+    cases = (
+        cases.filter(status=CaseStatus.UNREACHABLE, second_search_done_on__lte=as_of)
+        .select_related("member", "organization")
+        .order_by("organization__path", "member__name", "pk")
+    )
+    for number, c in enumerate(cases.iterator(chunk_size=2000), start=1):
+        m = c.member
+        yield RosterRow(
+            number,
+            m.name,
+            m.gender,
+            m.ethnicity,
+            f"{m.birth_date:%Y.%m}",
+            f"{m.joined_on:%Y.%m}",
+            m.id_number,
+            m.phone,
+            c.organization.name,
+            c.organization.category,
+            m.occupation,
+            duration_text(c.lost_since, c.closed_on or as_of),
+            c.reason,
+            c.reason_remark,
+        )
+
+
+# ---- 统计表 (附件5) ---------------------------------------------------------------------------
+
+COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWX"
+RELATIONS = (
+    ("A", "BOX"),
+    ("B", "CGMN"),
+    ("G", "HIJKL"),
+    ("O", "PSVW"),
+    ("P", "QR"),
+    ("S", "TU"),
+)
+LEAF_PARENTS = {
+    "D": "C",
+    "E": "C",
+    "F": "C",
+    "H": "G",
+    "I": "G",
+    "J": "G",
+    "K": "G",
+    "L": "G",
+    "Q": "P",
+    "R": "P",
+    "T": "S",
+    "U": "S",
+}
+
+
+class StatisticsError(ValueError):
+    """A relation of the 统计表 does not hold; names the members involved."""
+
+
+@dataclass
+class StatisticsRow:
+    organization: Organization | None
+    label: str
+    counts: Counter = field(default_factory=Counter)
+    members: dict = field(default_factory=lambda: defaultdict(list))  # column -> member ids
+
+
+def classify(case_status, approved_outcome, approved_contacted, has_active):
+    """The leaf columns (and parents) counting one member, from their latest case as of the date."""
+    if case_status == CaseStatus.DECEASED:
+        return ["A", "X"]
+    contacted = case_status == CaseStatus.CONTACTED
+    column = None
+    if approved_outcome and approved_outcome != "restore":  # 恢复党籍: back under management (C)
+        column = stats_column(approved_outcome, approved_contacted)
+    cols = []
+    if contacted:
+        cols.append("B")
+        if column in ("D", "E", "F"):
+            cols += ["C", column]
+        elif column in ("H", "I", "J", "K", "L"):
+            cols += ["G", column]
+        elif column == "M":
+            cols.append("M")
+        elif has_active:
+            cols.append("N")
+        else:
+            cols.append("C")  # 纳入组织管理 without a disposition
+    else:
+        cols.append("O")
+        if column in ("Q", "R"):
+            cols += ["P", column]
+        elif column in ("T", "U"):
+            cols += ["S", column]
+        elif column == "V":
+            cols.append("V")
+        else:
+            cols.append("W")
+    return ["A", *cols]
+
+
+def statistics_rows(organization, as_of: date, scope_members):
+    """One row per child organization of `organization` plus the total, for the date `as_of`."""
+    latest_case = LostContactCase.objects.filter(member=OuterRef("member_id"), opened_on__lte=as_of).order_by(
+        "-opened_on", "-pk"
+    )
+    approved = (
+        Disposition.objects.filter(
+            case=OuterRef("pk"),
+            status__in=[DispositionStatus.APPROVED, DispositionStatus.REVOKED],
+            approved_on__lte=as_of,
+        )
+        .exclude(revoked_on__lte=as_of)
+        .order_by("-approved_on", "-pk")
+    )
+    active = Disposition.objects.filter(
+        case=OuterRef("pk"), status__in=[DispositionStatus.IN_REVIEW, DispositionStatus.RETURNED]
+    )
+    cases = (
+        LostContactCase.objects.filter(member__in=scope_members, opened_on__lte=as_of)
+        .filter(member__organization__path__startswith=organization.path)
+        .filter(pk=Subquery(latest_case.values("pk")[:1]))
+        .annotate(
+            approved_outcome=Subquery(approved.values("outcome")[:1]),
+            approved_contacted=Subquery(approved.values("contacted")[:1]),
+            has_active=Subquery(active.values("pk")[:1]),
+        )
+        .values_list(
+            "member_id",
+            "member__organization__path",
+            "status",
+            "closed_on",
+            "approved_outcome",
+            "approved_contacted",
+            "has_active",
+        )
+    )
+    children = list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth=organization.depth + 1
+        ).order_by("path")
+    )
+    rows = {c.path: StatisticsRow(c, c.name) for c in children}
+    own = StatisticsRow(organization, f"{organization.name}（直属）")
+    total = StatisticsRow(None, "合计")
+    step = len(organization.path) + Organization.steplen
+    for member_id, path, status, closed_on, outcome, contacted, has_active in cases:
+        # A case closed after the date still counts as open on that date.
+        effective = (
+            status if (closed_on and closed_on <= as_of) or status == CaseStatus.OPEN else CaseStatus.OPEN
+        )
+        cols = classify(effective, outcome, bool(contacted), bool(has_active))
+        row = rows.get(path[:step], own)
+        for target in (row, total):
+            for col in cols:
+                target.counts[col] += 1
+                target.members[col].append(member_id)
+    result = [r for r in rows.values()]
+    if own.counts:
+        result.append(own)
+    result.append(total)
+    check_relations(result)
+    return result
+
+
+def check_relations(rows):
+    problems = []
+    for row in rows:
+        c = row.counts
+        for parent, parts in RELATIONS:
+            if c[parent] != sum(c[p] for p in parts):
+                involved = set(row.members[parent]) ^ {m for p in parts for m in row.members[p]}
+                problems.append((row.label, f"{parent}≠{'+'.join(parts)}", involved))
+        if c["D"] + c["E"] + c["F"] > c["C"]:
+            problems.append(
+                (row.label, "D+E+F>C", set(row.members["D"] + row.members["E"] + row.members["F"]))
+            )
+    if problems:
+        names = dict(
+            Member.objects.filter(pk__in={m for *_x, ids in problems for m in ids}).values_list("pk", "name")
+        )
+        text = "；".join(
+            f"{label} {rule}（涉及：{'、'.join(names.get(m, str(m)) for m in sorted(ids)) or '无'}）"
+            for label, rule, ids in problems
+        )
+        raise StatisticsError(f"统计表关系校验未通过：{text}")

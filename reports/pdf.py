@@ -1,0 +1,79 @@
+"""PDF renderers (WeasyPrint): the four-copy 全程纪实表 and the 联心卡."""
+
+import base64
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from disposition.chain import STAGES
+from disposition.models import Decision, DispositionStatus
+from members.status import duration_text
+
+COPIES = ("党支部存档", "基层党委存档", "县委组织部存档", "失联党员查找处置档案")
+MIN_LOG_ROWS = 5
+
+
+def record_context(case):
+    """Everything the 全程纪实表 shows for a case, in the form's order."""
+    member = case.member
+    attempts = list(case.attempts.filter(superseded_by__isnull=True).order_by("searched_at", "pk"))
+    blank_rows = range(max(0, MIN_LOG_ROWS - len(attempts)))
+    disposition = (
+        case.dispositions.exclude(status=DispositionStatus.WITHDRAWN)
+        .order_by("-pk")
+        .prefetch_related("steps")
+        .first()
+    )
+    sections = []
+    applicable = {s.key for s in disposition.stages} if disposition else set()
+    steps = {}
+    if disposition:
+        for step in disposition.steps.select_related("organization").order_by("pk"):
+            if step.decision != Decision.RETURN:
+                steps[step.stage] = step  # the last valid decision of each stage
+    for stage in STAGES:
+        sections.append(
+            {
+                "stage": stage,
+                "step": steps.get(stage.key),
+                "applies": not applicable or stage.key in applicable,
+            }
+        )
+    return {
+        "case": case,
+        "member": member,
+        "unit": case.organization.name,
+        "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
+        "attempts": attempts,
+        "blank_rows": blank_rows,
+        "log_rowspan": len(attempts) + len(blank_rows) + 1,
+        "disposition": disposition,
+        "sections": sections,
+        "copies": COPIES,
+    }
+
+
+def record_pdf(case) -> bytes:
+    html = render_to_string("reports/record.html", record_context(case))
+    return HTML(string=html).write_pdf()
+
+
+def qr_data_uri(text):
+    return (
+        "data:image/svg+xml;base64,"
+        + base64.b64encode(segno.make(text, error="m").svg_inline(scale=4).encode()).decode()
+    )
+
+
+def card_pdf(branch, posts) -> bytes:
+    html = render_to_string(
+        "reports/card.html",
+        {
+            "branch": branch,
+            "posts": posts,
+            "qr": qr_data_uri(branch.wechat_group_link) if branch.wechat_group_link else "",
+        },
+    )
+    return HTML(string=html).write_pdf()

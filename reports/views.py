@@ -1,0 +1,195 @@
+"""Report pages and downloads, always for an organization in the user's scope."""
+
+import io
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from lianxin import access
+from lianxin.disclosure import disclosure_record
+from lianxin.models import Disclosure, Organization, OrgKind, Post
+from members.models import Member
+from reports import builders, pdf, xlsx
+from reports.layout import REMARKS, TITLE, header_html_rows
+from tracing.queries import cases_visible_to
+
+EXPORT = "export_reports"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _org_and_date(request):
+    """The organization (?org=, default: the user's outermost) and the date (?as_of=, default today)."""
+    orgs = access.scoped(request.user, access.VIEW, Organization.objects.all())
+    pk = request.GET.get("org", "")
+    org = (
+        access.get_or_404(request.user, access.VIEW, orgs, pk=pk)
+        if pk.isdigit()
+        else orgs.order_by("depth", "path").first()
+    )
+    if org is None:
+        raise Http404
+    access.require(request.user, EXPORT, org)
+    as_of = parse_date(request.GET.get("as_of", "") or "") or timezone.localdate()
+    return org, min(as_of, timezone.localdate())
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _quote(name):
+    return quote(name)
+
+
+def reports_index(request):
+    orgs = access.scoped(request.user, EXPORT, Organization.objects.all()).order_by("path")[:500]
+    return render(request, "reports/index.html", {"orgs": orgs, "today": timezone.localdate()})
+
+
+def _members(request, org):
+    return access.scoped(
+        request.user, access.VIEW, Member.objects.filter(organization__path__startswith=org.path)
+    )
+
+
+def roster_xlsx(request):
+    org, as_of = _org_and_date(request)
+    stream = io.BytesIO()
+    count = xlsx.write_roster(
+        stream,
+        builders.roster_rows(_members(request, org), as_of),
+        title="失联党员名册",
+        unit=org.name,
+        filled_on=as_of,
+    )
+    disclosure_record(
+        user=request.user,
+        organization=org,
+        kind=Disclosure.Kind.EXPORT,
+        subject=f"失联党员名册（{org.name}，{as_of}）",
+        fields=["身份证号", "联系电话"],
+        count=count,
+    )
+    return _download(stream.getvalue(), _quote(f"失联党员名册-{org.name}-{as_of}.xlsx"), XLSX)
+
+
+def register_xlsx(request):
+    org, as_of = _org_and_date(request)
+    cases = cases_visible_to(request.user).filter(organization__path__startswith=org.path)
+    stream = io.BytesIO()
+    count = xlsx.write_roster(
+        stream,
+        builders.register_rows(cases, as_of),
+        title="经查找仍然无法取得联系党员登记表",
+        unit=org.name,
+        filled_on=as_of,
+    )
+    disclosure_record(
+        user=request.user,
+        organization=org,
+        kind=Disclosure.Kind.EXPORT,
+        subject=f"登记表（{org.name}，{as_of}）",
+        fields=["身份证号", "联系电话"],
+        count=count,
+    )
+    return _download(
+        stream.getvalue(), _quote(f"经查找仍然无法取得联系党员登记表-{org.name}-{as_of}.xlsx"), XLSX
+    )
+
+
+def statistics(request):
+    org, as_of = _org_and_date(request)
+    try:
+        rows = builders.statistics_rows(org, as_of, _members(request, org))
+        error = ""
+    except builders.StatisticsError as exc:
+        rows, error = [], str(exc)
+    base = reverse("reports:statistics_members")
+    table = [
+        (
+            row,
+            [
+                (c, row.counts[c], f"{base}?org={(row.organization or org).pk}&as_of={as_of}&col={c}")
+                for c in builders.COLUMNS
+            ],
+        )
+        for row in rows
+    ]
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "org": org,
+            "as_of": as_of,
+            "table": table,
+            "header": header_html_rows(),
+            "title": TITLE,
+            "remarks": REMARKS,
+            "error": error,
+            "children": org.get_children().count() if hasattr(org, "get_children") else 0,
+        },
+    )
+
+
+def statistics_xlsx(request):
+    org, as_of = _org_and_date(request)
+    rows = builders.statistics_rows(org, as_of, _members(request, org))
+    stream = io.BytesIO()
+    xlsx.write_statistics(stream, rows, unit=org.name, as_of=as_of, filled_on=timezone.localdate())
+    return _download(stream.getvalue(), _quote(f"统计表-{org.name}-{as_of}.xlsx"), XLSX)
+
+
+def statistics_members(request):
+    """The members behind one number of the 统计表."""
+    org, as_of = _org_and_date(request)
+    column = request.GET.get("col", "")
+    if column not in builders.COLUMNS:
+        column = "A"
+    rows = builders.statistics_rows(org, as_of, _members(request, org))
+    ids = rows[-1].members[column]
+    members = (
+        Member.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .order_by("organization__path", "name")
+    )
+    return render(
+        request,
+        "reports/statistics_members.html",
+        {"org": org, "as_of": as_of, "column": column, "members": members},
+    )
+
+
+def record_pdf(request, case_pk):
+    case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
+    access.require(request.user, EXPORT, case)
+    content = pdf.record_pdf(case)
+    disclosure_record(
+        user=request.user,
+        organization=case.organization,
+        kind=Disclosure.Kind.EXPORT,
+        subject=f"全程纪实表：{case.member.name}",
+        subject_key=f"tracing.lostcontactcase:{case.pk}",
+        fields=["身份证号", "联系电话"],
+    )
+    return _download(content, _quote(f"全程纪实表-{case.member.name}.pdf"), "application/pdf")
+
+
+def card_pdf(request, org_pk):
+    branch = access.get_or_404(
+        request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=org_pk
+    )
+    access.require(request.user, EXPORT, branch)
+    posts = (
+        Post.objects.filter(organization=branch, ended_on__isnull=True, title__in=["书记", "组织委员"])
+        .select_related("user")
+        .order_by("title")
+    )
+    return _download(
+        pdf.card_pdf(branch, list(posts)), _quote(f"联心卡-{branch.name}.pdf"), "application/pdf"
+    )

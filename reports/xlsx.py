@@ -1,0 +1,157 @@
+"""Excel renderers (openpyxl write-only mode: memory stays flat for long lists)."""
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from reports.builders import CATEGORY_LEGEND, COLUMNS, LOSS_LEGEND, OCCUPATION_LEGEND
+from reports.layout import HEADER_CELLS, REMARKS, TITLE, header_grid
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(name="宋体", size=16, bold=True)
+HEAD_FONT = Font(name="宋体", size=10, bold=True)
+BODY_FONT = Font(name="宋体", size=10)
+
+ROSTER_HEADER = [
+    ("序号", 6),
+    ("姓名", 10),
+    ("性别", 6),
+    ("民族", 8),
+    ("出生年月", 10),
+    ("入党时间", 10),
+    ("身份证号", 21),
+    ("联系电话", 14),
+    ("所在党组织", 28),
+    ("党组织类别", 8),
+    ("职业", 6),
+    ("与党组织失去联系时间", 12),
+    ("失去联系情形", 8),
+    ("备注", 20),
+]
+
+
+def _cell(ws, value, font=BODY_FONT, border=True, align=CENTER):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font, cell.alignment = font, align
+    if border:
+        cell.border = BORDER
+    return cell
+
+
+def _print_setup(ws, header_rows):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = header_rows
+    ws.print_options.horizontalCentered = True
+
+
+def write_roster(stream, rows, *, title, unit, filled_on):
+    """《失联党员名册》 or 《经查找仍然无法取得联系党员登记表》: title, unit/date, header, rows, legends."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:30])
+    width = len(ROSTER_HEADER)
+    for index, (_label, w) in enumerate(ROSTER_HEADER, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = w
+    _print_setup(ws, "3:3")
+    ws.freeze_panes = "A4"
+    last = get_column_letter(width)
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
+    ws.append([_cell(ws, title, TITLE_FONT, border=False)])
+    ws.merged_cells.add(CellRange(f"A2:{get_column_letter(width // 2)}2"))
+    ws.merged_cells.add(CellRange(f"{get_column_letter(width // 2 + 1)}2:{last}2"))
+    left = Alignment(horizontal="left", vertical="center")
+    right = Alignment(horizontal="right", vertical="center")
+    ws.append(
+        [_cell(ws, f"填报单位：{unit}", BODY_FONT, False, left)]
+        + [None] * (width // 2 - 1)
+        + [_cell(ws, f"填报日期：{filled_on:%Y年%m月%d日}", BODY_FONT, False, right)]
+    )
+    ws.append([_cell(ws, label, HEAD_FONT) for label, _w in ROSTER_HEADER])
+    count = 0
+    for r in rows:
+        count += 1
+        values = [
+            r.number,
+            r.name,
+            r.gender,
+            r.ethnicity,
+            r.birth,
+            r.joined,
+            r.id_number,
+            r.phone,
+            r.organization,
+            r.category,
+            r.occupation,
+            r.duration,
+            r.reason or "",
+            r.remark,
+        ]
+        ws.append([_cell(ws, v) for v in values])
+    legends = [
+        "填表说明：",
+        "1．与党组织失去联系时间：指党员最近一次参加党组织生活或交纳党费日期至联系查找结束时的时间。",
+        f"2．失去联系情形：按以下代码填写。{LOSS_LEGEND}",
+        f"3．党组织类别：按以下代码填写。{CATEGORY_LEGEND}",
+        f"4．职业：按以下代码填写。{OCCUPATION_LEGEND}",
+    ]
+    for offset, text in enumerate(legends):
+        row = 4 + count + offset
+        ws.merged_cells.add(CellRange(f"A{row}:{last}{row}"))
+        ws.append(
+            [
+                _cell(
+                    ws,
+                    text,
+                    BODY_FONT,
+                    False,
+                    Alignment(horizontal="left", vertical="center", wrap_text=True),
+                )
+            ]
+        )
+    wb.save(stream)
+    return count
+
+
+def write_statistics(stream, rows, *, unit, as_of, filled_on):
+    """统计表 (附件5): title, 负责领导/统计时间, the four-row merged header, rows, remarks and footer."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("统计表")
+    ws.column_dimensions["A"].width = 26
+    for index in range(2, len(COLUMNS) + 2):
+        ws.column_dimensions[get_column_letter(index)].width = 7
+    _print_setup(ws, "3:6")
+    ws.freeze_panes = "B7"
+    last = get_column_letter(len(COLUMNS) + 1)
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
+    ws.append([_cell(ws, TITLE, TITLE_FONT, border=False)])
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    ws.merged_cells.add(CellRange("A2:L2"))
+    ws.merged_cells.add(CellRange(f"M2:{last}2"))
+    ws.append(
+        [_cell(ws, "负责领导（签字）：", BODY_FONT, False, left)]
+        + [None] * 11
+        + [_cell(ws, f"统计时间：{as_of:%Y年%m月%d日}", BODY_FONT, False, left)]
+    )
+    for _text, r1, c1, r2, c2 in HEADER_CELLS:
+        if (r1, c1) != (r2, c2):
+            ws.merged_cells.add(CellRange(min_col=c1, min_row=r1 + 2, max_col=c2, max_row=r2 + 2))
+    for grid_row in header_grid():
+        ws.append([_cell(ws, text, HEAD_FONT) for text in grid_row])
+    for row in rows:
+        ws.append([_cell(ws, row.label, BODY_FONT, align=left)] + [_cell(ws, row.counts[c]) for c in COLUMNS])
+    footer_start = 7 + len(rows)
+    lines = [
+        *REMARKS,
+        f"填表人：{'　' * 6}联系电话：{'　' * 6}填报单位（盖章）：{unit}{'　' * 4}填报日期：{filled_on:%Y年%m月%d日}",
+    ]
+    for offset, text in enumerate(lines):
+        ws.merged_cells.add(CellRange(f"A{footer_start + offset}:{last}{footer_start + offset}"))
+        ws.append([_cell(ws, text, BODY_FONT, False, left)])
+    wb.save(stream)

@@ -1,0 +1,48 @@
+"""工作台 panels of tracing: 失联 members to search for (one-click 立案), open cases."""
+
+from django.urls import reverse
+
+from lianxin import access
+from lianxin.dashboard import Panel
+from tracing.models import CaseStatus
+from tracing.queries import cases_visible_to
+from tracing.views import lost_without_case
+
+
+def panels(user):
+    if not access.has_any(user, access.VIEW):
+        return []
+    lost = lost_without_case(user).select_related("organization").order_by("last_contact_on")
+    can_log = access.has_any(user, "log_search")
+    items = [
+        (
+            m.name,
+            reverse("members:member_detail", args=[m.pk]),
+            f"{m.organization.name} · 最近联系 {m.last_contact_on:%Y-%m-%d}",
+            reverse("tracing:case_quick_open", args=[m.pk])
+            if can_log and access.can(user, "log_search", m)
+            else "",
+        )
+        for m in lost[:8]
+    ]
+    open_cases = cases_visible_to(user).filter(status=CaseStatus.OPEN)
+    second = cases_visible_to(user).filter(status=CaseStatus.UNREACHABLE, second_search_done_on__isnull=True)
+    return [
+        Panel(
+            "失联党员（超过六个月未联系）",
+            lost.count(),
+            reverse("members:member_list") + "?status=lost",
+            "danger",
+            items,
+            "应主动寻找联系：立案后逐次登记查找记录",
+            action_label="立案查找",
+        ),
+        Panel("正在查找的案件", open_cases.count(), reverse("tracing:case_list") + "?status=open", "warn"),
+        Panel(
+            "待党委再次查找",
+            second.count(),
+            reverse("tracing:case_list") + "?status=unreachable",
+            "warn",
+            hint="“确实无法取得联系”的案件，由党委再次查找后列入登记表",
+        ),
+    ]

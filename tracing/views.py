@@ -1,0 +1,308 @@
+"""Case pages: the list, a case with its search log, the fast attempt form, closing."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lianxin import access
+from lianxin.models import Organization, OrgKind
+from lianxin.pagination import paginate, query_without_page
+from members.models import Member
+from members.status import duration_text
+from tracing import services
+from tracing.forms import AttemptForm, CaseEditForm, CloseForm, OpenCaseForm, SecondSearchForm
+from tracing.models import CaseStatus, Channel, LossReason, SearchAttempt
+from tracing.queries import cases_visible_to
+
+LOG = "log_search"
+
+
+def _case_or_404(request, pk, perm=access.VIEW):
+    case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=pk)
+    access.require(request.user, perm, case)
+    return case
+
+
+def _apply(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def case_list(request):
+    cases = cases_visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        cases = cases.filter(member__name__contains=q)
+    status = request.GET.get("status", "")
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    reason = request.GET.get("reason", "")
+    if reason.isdigit():
+        cases = cases.filter(reason=int(reason))
+    org = request.GET.get("org", "")
+    if org.isdigit():
+        branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=org)
+        cases = cases.filter(organization__path__startswith=branch.path)
+    cases = cases.annotate(attempt_count=Count("attempts")).order_by("status", "-opened_on", "-pk")
+    page = paginate(request, cases)
+    today = timezone.localdate()
+    for case in page.object_list:
+        case.duration = duration_text(case.lost_since, case.closed_on or today)
+    branches = access.scoped(
+        request.user, access.VIEW, Organization.objects.exclude(kind=OrgKind.BRANCH, numchild__gt=0)
+    ).order_by("path")
+    return render(
+        request,
+        "tracing/case_list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "reason": reason,
+            "org": org,
+            "statuses": CaseStatus.choices,
+            "reasons": LossReason.choices,
+            "branches": branches,
+            "query": query_without_page(request),
+        },
+    )
+
+
+def case_detail(request, pk):
+    case = _case_or_404(request, pk)
+    attempts = list(case.attempts.select_related("searcher", "supersedes").order_by("searched_at", "pk"))
+    superseded = {a.supersedes_id for a in attempts if a.supersedes_id}
+    last_channel = attempts[-1].channel if attempts else Channel.PHONE
+    can_log = access.can(request.user, LOG, case)
+    form = AttemptForm(
+        initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": last_channel}
+    )
+    tried = services.channels_tried(case)
+    context = {
+        "case": case,
+        "member": case.member,
+        "attempts": attempts,
+        "superseded": superseded,
+        "can_log": can_log and case.status == CaseStatus.OPEN,
+        "can_second_search": can_log
+        and case.status == CaseStatus.UNREACHABLE
+        and not case.second_search_done_on
+        and case.organization.path != ""
+        and access.can(request.user, "review_committee", case),
+        "can_edit": access.can(request.user, LOG, case) and case.status == CaseStatus.OPEN,
+        "form": form,
+        "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
+        "tried": [Channel(c).label for c in sorted(tried)],
+        "min_channels": services.min_channels(),
+        "breadcrumbs": [o for o in case.organization.chain() if access.can(request.user, access.VIEW, o)],
+    }
+    return render(request, "tracing/case_detail.html", context)
+
+
+def case_open(request, member_pk):
+    member = access.get_or_404(
+        request.user, access.VIEW, Member.objects.select_related("organization"), pk=member_pk
+    )
+    access.require(request.user, LOG, member)
+    initial = {"lost_since": member.last_contact_on or member.joined_on}
+    form = OpenCaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(member=member, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, f"已为{member.name}立案查找。请逐次登记每一次查找。")
+            return redirect("tracing:case_detail", pk=case.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "立案查找",
+            "subject": f"{member.name} · {member.organization.name}",
+            "intro": "失联超过六个月的党员，党支部应主动寻找联系。",
+            "submit_label": "立案",
+            "cancel_url": reverse("members:member_detail", args=[member.pk]),
+        },
+    )
+
+
+@require_POST
+def case_quick_open(request, member_pk):
+    """The 工作台's one-click 立案查找, with the derived dates and reason ⑦ until edited."""
+    member = access.get_or_404(
+        request.user, access.VIEW, Member.objects.select_related("organization"), pk=member_pk
+    )
+    access.require(request.user, LOG, member)
+    try:
+        case = services.case_open(
+            member=member,
+            acting_user=request.user,
+            reason=LossReason.OTHER,
+            reason_remark="工作台一键立案，待核实失联情形",
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("home")
+    messages.success(request, f"已为{member.name}立案查找，请核实失去联系情形并登记查找记录。")
+    return redirect("tracing:case_detail", pk=case.pk)
+
+
+def case_edit(request, pk):
+    case = _case_or_404(request, pk, LOG)
+    initial = {
+        "reason": case.reason,
+        "reason_remark": case.reason_remark,
+        "findings": case.findings,
+        "lost_since": case.lost_since,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("tracing:case_detail", pk=case.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "修改案件信息",
+            "subject": str(case.member),
+            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def attempt_add(request, pk):
+    case = _case_or_404(request, pk, LOG)
+    by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
+    form = AttemptForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        supersedes = None
+        if data.get("supersedes"):
+            supersedes = SearchAttempt.objects.filter(case=case, pk=data["supersedes"]).first()
+            if supersedes is None:
+                form.add_error(None, "要更正的记录不存在。")
+        if not form.errors:
+            try:
+                services.attempt_log(
+                    case=case,
+                    acting_user=request.user,
+                    channel=data["channel"],
+                    process=data["process"],
+                    result=data["result"],
+                    searched_at=data["searched_at"],
+                    witness=data["witness"],
+                    remark=data["remark"],
+                    attachment=data.get("attachment"),
+                    supersedes=supersedes,
+                    correction_reason=data["correction_reason"],
+                    by_committee=by_committee,
+                )
+            except ValidationError as exc:
+                _apply(form, exc)
+            else:
+                messages.success(request, "已登记查找记录。")
+                return redirect("tracing:case_detail", pk=case.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "登记党委再次查找" if by_committee else "登记查找记录",
+            "subject": str(case.member),
+            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def case_close(request, pk):
+    case = _case_or_404(request, pk, LOG)
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(
+                case=case,
+                acting_user=request.user,
+                outcome=form.cleaned_data["outcome"],
+                closed_on=form.cleaned_data["closed_on"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "查找已结束。")
+            return redirect("tracing:case_detail", pk=case.pk)
+    tried = services.channels_tried(case)
+    intro = (
+        f"已通过 {len(tried)} 种渠道查找；认定“经多方努力确实无法取得联系”须至少 {services.min_channels()} 种，"
+        "并已填写失联党员表现调查核实情况。"
+    )
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "结束查找",
+            "subject": str(case.member),
+            "intro": intro,
+            "submit_label": "确认结束查找",
+            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def second_search_done(request, pk):
+    case = _case_or_404(request, pk, "review_committee")
+    form = SecondSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.second_search_complete(
+                case=case, acting_user=request.user, findings=form.cleaned_data["findings"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "再次查找已完成，该党员已列入《经查找仍然无法取得联系党员登记表》。")
+            return redirect("tracing:case_detail", pk=case.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "完成党委再次查找",
+            "subject": str(case.member),
+            "submit_label": "确认完成",
+            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def lost_without_case(user):
+    """失联 members in scope (over six months, judged from today) with no open case."""
+    from members.status import lost_threshold
+
+    today = timezone.localdate()
+    return (
+        access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=["normal", "correction"]))
+        .filter(Q(last_contact_on__lt=lost_threshold(today)))
+        .exclude(cases__status=CaseStatus.OPEN)
+        .exclude(cases__status=CaseStatus.UNREACHABLE)
+    )

@@ -203,6 +203,8 @@ def disposition_withdraw(request, pk):
 
 def disposition_revoke(request, pk):
     disposition = _disposition_or_404(request, pk)
+    stages = stages_for(disposition.outcome)
+    access.require(request.user, stages[-1].perm if stages else "approve_department", disposition)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,10 +216,6 @@ def disposition_revoke(request, pk):
         else:
             messages.success(request, "已撤销该处置，党员党籍状态已恢复。")
             return redirect("disposition:disposition_detail", pk=pk)
-    elif request.method == "GET":
-        stages = stages_for(disposition.outcome)
-        perm = stages[-1].perm if stages else "approve_department"
-        access.require(request.user, perm, disposition)
     return _page(
         request, form, "撤销组织处置", str(disposition), reverse("disposition:disposition_detail", args=[pk])
     )

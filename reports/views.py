@@ -132,7 +132,6 @@ def statistics(request):
             "title": TITLE,
             "remarks": REMARKS,
             "error": error,
-            "children": org.get_children().count() if hasattr(org, "get_children") else 0,
         },
     )
 

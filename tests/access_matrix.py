@@ -25,4 +25,7 @@ class Entry:
     may_post: tuple = ()  # personas whose POST is allowed (their result is not checked here)
     expect_get: dict = field(default_factory=dict)  # persona -> status, overriding the default
     get_status: int | None = None  # the GET status for every persona (e.g. 405 for POST-only views)
-    query: str = ""  # appended to the URL for GETs (e.g. "?org=..."), for pages driven by parameters
+    query: object = ""  # appended to the URL for GETs: "?org=…", or world -> str (pages driven by parameters)
+
+    def query_for(self, world):
+        return self.query(world) if callable(self.query) else self.query

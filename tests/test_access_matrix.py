@@ -105,7 +105,7 @@ def test_anonymous_is_sent_to_login(world, client, name):
 def test_get_per_tier(world, client_for, name, persona):
     entry = MATRIX[name]
     kwargs = entry.build(world) if entry.build else None
-    url = reverse(name, kwargs=kwargs) + entry.query
+    url = reverse(name, kwargs=kwargs) + entry.query_for(world)
     expected = entry.expect_get.get(persona, entry.get_status)
     if expected is None:
         expected = 404 if (persona in OUTSIDE and kwargs) else 200

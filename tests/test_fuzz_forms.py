@@ -68,7 +68,7 @@ def test_random_input_never_breaks_a_form(world, client_for, name):
     kwargs = entry.build(world) if entry.build else {}
     url = reverse(name, kwargs=kwargs or None)
     client = client_for(entry.may_post[0])
-    fields = _form_fields(client, url + entry.query, entry.post(world, kwargs))
+    fields = _form_fields(client, url + entry.query_for(world), entry.post(world, kwargs))
 
     @settings(
         max_examples=12,

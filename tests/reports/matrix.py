@@ -1,0 +1,27 @@
+"""Access-matrix entries of the reports app (see tests/access_matrix.py)."""
+
+from tests.access_matrix import BRANCH_A1, Entry
+from tests.tracing.matrix import case
+
+# Downloads are driven by ?org=: an organization outside the user's scope answers 404.
+OUTSIDE_404 = {"branch_a2": 404, "committee_b": 404}
+
+
+def _for_branch_a1(world):
+    return f"?org={world.orgs[BRANCH_A1].pk}&as_of=2026-11-01"
+
+
+def report(**kw):
+    return Entry(query=_for_branch_a1, expect_get=OUTSIDE_404, **kw)
+
+
+ENTRIES = {
+    "reports:index": Entry(),
+    "reports:roster_xlsx": report(),
+    "reports:register_xlsx": report(),
+    "reports:statistics": report(),
+    "reports:statistics_xlsx": report(),
+    "reports:statistics_members": report(),
+    "reports:record_pdf": Entry(build=lambda w: {"case_pk": case(w).pk}),
+    "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
+}

@@ -20,7 +20,7 @@ def _holder(org, title):
 
 
 def _meeting(disposition):
-    expected = services.voters(disposition.organization)
+    expected = services.voters(disposition.organization, excluding=disposition.member)
     return {
         "meeting_date": timezone.localdate(),
         "present": expected,

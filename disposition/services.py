@@ -9,6 +9,7 @@ from disposition.chain import BY_KEY, next_stage, stages_for
 from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
 from lianxin import access
+from lianxin.audit import audited
 from lianxin.models import OrgKind
 from members.models import Member, MembershipType, PartyStatus
 from members.status import add_months
@@ -17,16 +18,20 @@ from tracing.models import CaseStatus, LostContactCase
 CORRECTION_MONTHS = 6
 
 
-def voters(organization):
-    """Members with a vote at the 支部党员大会: the branch's 正式党员 in good standing."""
-    return Member.objects.filter(
+def voters(organization, *, excluding=None):
+    """Members with a vote at the 支部党员大会: the branch's 正式党员 in good standing,
+    not counting the member the meeting decides about (预备党员 have no vote)."""
+    qs = Member.objects.filter(
         organization=organization,
         membership_type=MembershipType.FULL,
         party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION],
-    ).count()
+    )
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding.pk)
+    return qs.count()
 
 
-def check_meeting(stage, meeting, organization):
+def check_meeting(stage, meeting, organization, member=None):
     """The meeting rules: quorum over half of the voters; adoption by over half of them."""
     if not stage.meeting:
         return {}
@@ -36,7 +41,7 @@ def check_meeting(stage, meeting, organization):
         raise ValidationError({"meeting_date": "会议日期不能晚于今天。"})
     if not stage.vote:
         return {"meeting_date": meeting["meeting_date"]}
-    expected = voters(organization)
+    expected = voters(organization, excluding=member)
     present = meeting.get("present")
     yes, no, abstain = (meeting.get(k) or 0 for k in ("votes_for", "votes_against", "votes_abstain"))
     if present is None:
@@ -80,6 +85,7 @@ def _validate_proposal(case, outcome, *, disciplined=False):
         raise ValidationError(str(exc)) from None
 
 
+@audited
 @transaction.atomic
 def disposition_propose(*, case, outcome, proposal, acting_user, disciplined=False, correction_until=None):
     case = (
@@ -128,6 +134,7 @@ def _seal(stage, case):
     return tiers.get(stage.tier, case.organization)
 
 
+@audited
 @transaction.atomic
 def step_decide(
     *, disposition, stage, decision, opinion, acting_user, meeting=None, return_to="", decided_on=None
@@ -147,7 +154,11 @@ def step_decide(
     if not opinion.strip():
         raise ValidationError({"opinion": "请填写意见。"})
     decision = Decision(decision)
-    facts = check_meeting(current, meeting, disposition.organization) if decision != Decision.RETURN else {}
+    facts = (
+        check_meeting(current, meeting, disposition.organization, disposition.member)
+        if decision != Decision.RETURN
+        else {}
+    )
     adopted = facts.pop("_adopted", True)
     if decision == Decision.AGREE and not adopted:
         raise ValidationError(
@@ -199,6 +210,7 @@ def _apply_outcome(disposition, on):
     member.save()
 
 
+@audited
 @transaction.atomic
 def disposition_resubmit(*, disposition, proposal, acting_user):
     disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
@@ -215,6 +227,7 @@ def disposition_resubmit(*, disposition, proposal, acting_user):
     return disposition
 
 
+@audited
 @transaction.atomic
 def disposition_withdraw(*, disposition, acting_user, reason):
     disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
@@ -229,6 +242,7 @@ def disposition_withdraw(*, disposition, acting_user, reason):
     return disposition
 
 
+@audited
 @transaction.atomic
 def disposition_revoke(*, disposition, acting_user, reason):
     """The approving tier revokes an approved disposition; the member's status is restored."""
@@ -255,6 +269,7 @@ def disposition_revoke(*, disposition, acting_user, reason):
     return disposition
 
 
+@audited
 @transaction.atomic
 def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
     """开除党籍 is recorded from the discipline decision (第三十六条 for members not contacted)."""

@@ -149,7 +149,7 @@ def step_decide(request, pk):
             return redirect("disposition:disposition_detail", pk=pk)
     intro = f"本环节：{stage.title}（{stage.seal}）。"
     if stage.vote:
-        intro += f" 应到会有表决权的正式党员 {services.voters(disposition.organization)} 人（预备党员没有表决权）。"
+        intro += f" 应到会有表决权的正式党员 {services.voters(disposition.organization, excluding=disposition.member)} 人（预备党员没有表决权）。"
     return _page(
         request,
         form,

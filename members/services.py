@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lianxin.audit import audited
 from members.models import (
     Absence,
     Activity,
@@ -56,6 +57,7 @@ def member_refresh_status(member, *, today=None, save=True):
     return status
 
 
+@audited
 @transaction.atomic
 def member_record_contact(*, member, on, acting_user, note=""):
     """A successful contact on `on` (e.g. a lost member found): clears 联系不上, recomputes status."""
@@ -72,6 +74,7 @@ def member_record_contact(*, member, on, acting_user, note=""):
     return member
 
 
+@audited
 @transaction.atomic
 def member_save(*, member, acting_user):
     """Create or update a member after full validation (the form has checked the 身份证号)."""
@@ -81,6 +84,7 @@ def member_save(*, member, acting_user):
     return member
 
 
+@audited
 @transaction.atomic
 def activity_record(*, organization, kind, title, held_on, attendance, acting_user):
     """Record an activity and each member's attendance ({member: status}) in one transaction."""
@@ -112,6 +116,7 @@ def activity_record(*, organization, kind, title, held_on, attendance, acting_us
     return activity
 
 
+@audited
 @transaction.atomic
 def dues_record(*, member, month, amount, paid_on, acting_user):
     payment = DuesPayment(
@@ -125,6 +130,7 @@ def dues_record(*, member, month, amount, paid_on, acting_user):
     return payment
 
 
+@audited
 @transaction.atomic
 def absence_record(*, absence, acting_user):
     if absence.expected_return and absence.expected_return < absence.left_on:
@@ -135,6 +141,7 @@ def absence_record(*, absence, acting_user):
     return absence
 
 
+@audited
 @transaction.atomic
 def absence_close(*, absence, returned_on: date, acting_user):
     if returned_on < absence.left_on:
@@ -145,6 +152,7 @@ def absence_close(*, absence, returned_on: date, acting_user):
     return absence
 
 
+@audited
 @transaction.atomic
 def contact_add(*, contact, acting_user):
     contact.full_clean()

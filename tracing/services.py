@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lianxin.audit import audited
 from members.models import Member, PartyStatus
 from members.services import member_record_contact
 from tracing.models import AttemptResult, CaseStatus, LossReason, LostContactCase, SearchAttempt
@@ -40,6 +41,7 @@ def check_attachment(upload):
         raise ValidationError({"attachment": "附件内容与文件类型不符，请上传真实的图片或 PDF 文件。"})
 
 
+@audited
 @transaction.atomic
 def case_open(
     *, member, acting_user, reason=LossReason.OTHER, reason_remark="", lost_since=None, lost_since_reason=""
@@ -75,6 +77,7 @@ def case_open(
     return case
 
 
+@audited
 @transaction.atomic
 def case_update(*, case, acting_user, reason, reason_remark, findings, lost_since=None, lost_since_reason=""):
     case = LostContactCase.objects.select_for_update().get(pk=case.pk)
@@ -90,6 +93,7 @@ def case_update(*, case, acting_user, reason, reason_remark, findings, lost_sinc
     return case
 
 
+@audited
 @transaction.atomic
 def attempt_log(
     *,
@@ -154,6 +158,7 @@ def channels_tried(case):
     return set(effective_attempts(case).filter(by_committee=False).values_list("channel", flat=True))
 
 
+@audited
 @transaction.atomic
 def case_close(*, case, acting_user, outcome, closed_on=None, evidence="", findings=None):
     """outcome: CaseStatus.CONTACTED, DECEASED or UNREACHABLE."""
@@ -192,6 +197,7 @@ def case_close(*, case, acting_user, outcome, closed_on=None, evidence="", findi
     return case
 
 
+@audited
 @transaction.atomic
 def second_search_complete(*, case, acting_user, findings, done_on=None):
     """The committee finishes its second search; the case is then on the 登记表."""

@@ -301,3 +301,6 @@ class Absence(models.Model):
     @property
     def scope_organization(self):
         return self.member.organization
+
+
+from members.importing.models import *  # noqa: E402,F401,F403  (the import batch models live with the importer)

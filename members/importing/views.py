@@ -1,0 +1,132 @@
+"""The upload page: choose the organization and the file, preview, confirm; undo the last import."""
+
+import io
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lianxin import access
+from lianxin.models import Organization
+from members.importing import service
+from members.importing.models import ImportBatch
+from members.importing.parsing import FileError
+from members.importing.report import write_rejected
+
+MANAGE = "manage_members"
+UPLOADS = Path(tempfile.gettempdir()) / "lianxin-imports"
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    organization = forms.ModelChoiceField(label="导入到党组织", queryset=Organization.objects.none())
+    file = forms.FileField(label="花名册文件（.xlsx 或 .csv）")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = access.scoped(
+            user, MANAGE, Organization.objects.all()
+        ).order_by("path")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("只支持 .xlsx 或 .csv 文件。")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("文件不能超过 50 MB。")
+        return upload
+
+
+def _stored(request, token):
+    """The uploaded file kept server-side between preview and confirm (never in a hidden field)."""
+    entry = request.session.get("member_import", {})
+    if not token or entry.get("token") != token:
+        raise Http404
+    path = UPLOADS / token / entry["filename"]
+    if not path.exists():
+        raise Http404
+    org = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=entry["org"])
+    access.require(request.user, MANAGE, org)
+    return path, entry["filename"], org
+
+
+def upload(request):
+    if not access.has_any(request.user, MANAGE):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    report = None
+    token = ""
+    if request.method == "POST" and form.is_valid():
+        org = form.cleaned_data["organization"]
+        upload = form.cleaned_data["file"]
+        token = secrets.token_urlsafe(16)
+        folder = UPLOADS / token
+        folder.mkdir(parents=True, exist_ok=True)
+        filename = Path(upload.name).name
+        with open(folder / filename, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            report = service.import_file(
+                path=folder / filename, filename=filename, org=org, acting_user=request.user, dry_run=True
+            )
+        except FileError as exc:
+            form.add_error("file", str(exc))
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            request.session["member_import"] = {"token": token, "filename": filename, "org": org.pk}
+    last = service.last_batch(request.user)
+    return render(
+        request, "members/import/upload.html", {"form": form, "report": report, "token": token, "last": last}
+    )
+
+
+@require_POST
+def confirm(request):
+    token = request.POST.get("token", "")
+    path, filename, org = _stored(request, token)
+    report = service.import_file(path=path, filename=filename, org=org, acting_user=request.user)
+    if report.errors:
+        messages.error(request, "数据在预览后发生了变化，校验未通过，未写入任何数据。请重新上传。")
+        return redirect("member_import:upload")
+    shutil.rmtree(path.parent, ignore_errors=True)
+    request.session.pop("member_import", None)
+    messages.success(
+        request,
+        f"导入完成：新增 {report.created} 名，更新 {len(report.updated)} 名，未变化 {report.unchanged} 名。",
+    )
+    return redirect("member_import:upload")
+
+
+def rejected(request, token):
+    path, filename, org = _stored(request, token)
+    report, _existing = service.check(path, filename, org)
+    stream = io.BytesIO()
+    write_rejected(stream, report.errors)
+    response = HttpResponse(
+        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename=rejected-rows.xlsx"
+    return response
+
+
+@require_POST
+def rollback(request, pk):
+    batch = access.get_or_404(request.user, MANAGE, ImportBatch.objects.all(), pk=pk)
+    if not request.POST.get("confirm"):
+        messages.error(request, "请勾选确认后再撤销导入。")
+        return redirect("member_import:upload")
+    try:
+        service.rollback(batch=batch, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已撤销导入“{batch.file_name}”。")
+    return redirect("member_import:upload")

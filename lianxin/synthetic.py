@@ -208,6 +208,191 @@ def bench_users():
     return users
 
 
+def build_history(shape: Shape, rng, today, recorder_id):
+    """Organizational life (two activities per branch, everyone present but the lost), one 党费
+    payment per member, a case with three attempts for every lost member, and dispositions at
+    every stage for a quarter of the cases."""
+    from datetime import datetime
+    from datetime import time as dtime
+
+    from django.utils import timezone
+
+    from disposition.models import Disposition, DispositionStep
+    from members.models import Activity, Attendance, DuesPayment
+    from tracing.models import LostContactCase, SearchAttempt
+
+    counts = {}
+    branches = branch_ids()
+    days = [today - timedelta(days=20), today - timedelta(days=80)]
+    counts["activities"] = copy_rows(
+        Activity,
+        ["organization_id", "kind", "title", "held_on", "recorded_by_id"],
+        ((b, "party_day", "主题党日", day, recorder_id) for b in branches for day in days),
+    )
+    activities = {}
+    for pk, org_id in Activity.objects.values_list("pk", "organization_id").iterator(chunk_size=20000):
+        activities.setdefault(org_id, []).append(pk)
+    members = (
+        Member.objects.filter(contact_status="normal").values_list("pk", "organization_id").order_by("pk")
+    )
+    counts["attendance"] = copy_rows(
+        Attendance,
+        ["activity_id", "member_id", "status"],
+        (
+            (a, m, "present")
+            for m, org_id in members.iterator(chunk_size=20000)
+            for a in activities.get(org_id, [])
+        ),
+    )
+    counts["dues"] = copy_rows(
+        DuesPayment,
+        ["member_id", "month", "amount", "paid_on", "recorded_by_id"],
+        (
+            (m, last.replace(day=1), "10.00", last, recorder_id)
+            for m, last in Member.objects.values_list("pk", "last_contact_on")
+            .order_by("pk")
+            .iterator(chunk_size=20000)
+        ),
+    )
+    lost = list(
+        Member.objects.filter(contact_status="lost").values_list("pk", "organization_id", "last_contact_on")
+    )
+    statuses = ["open", "contacted", "unreachable", "unreachable"]
+    counts["cases"] = copy_rows(
+        LostContactCase,
+        [
+            "member_id",
+            "organization_id",
+            "opened_on",
+            "opened_by_id",
+            "lost_since",
+            "reason",
+            "status",
+            "closed_on",
+            "findings",
+        ],
+        (
+            (
+                m,
+                org_id,
+                today - timedelta(days=90),
+                recorder_id,
+                last,
+                1 + i % 6,
+                statuses[i % 4],
+                None if i % 4 == 0 else today - timedelta(days=30),
+                "经多方查找，情况属实。",
+            )
+            for i, (m, org_id, last) in enumerate(lost)
+        ),
+    )
+    cases = list(
+        LostContactCase.objects.values_list("pk", "member_id", "organization_id", "status").order_by("pk")
+    )
+    channels = ["phone", "relatives", "police"]
+    counts["attempts"] = copy_rows(
+        SearchAttempt,
+        [
+            "case_id",
+            "searched_at",
+            "searcher_id",
+            "searcher_name",
+            "channel",
+            "process",
+            "witness",
+            "result",
+            "by_committee",
+            "correction_reason",
+            "remark",
+            "created_at",
+            "attachment",
+        ],
+        (
+            (
+                pk,
+                timezone.make_aware(datetime.combine(today - timedelta(days=80 - j * 10), dtime(10))),
+                recorder_id,
+                "基准",
+                channels[j],
+                "查找过程（基准数据）",
+                "证明人",
+                "no_trace",
+                False,
+                "",
+                "",
+                timezone.now(),
+                "",
+            )
+            for pk, _m, _o, _s in cases
+            for j in range(3)
+        ),
+    )
+    # Dispositions: every other closed case, at a stage chosen by its index.
+    stage_keys = [
+        "branch_committee",
+        "committee_pre",
+        "department_pre",
+        "general_meeting",
+        "committee_approval",
+        "department_approval",
+    ]
+    chosen = [(i, c) for i, c in enumerate(cases) if c[3] != "open" and i % 2 == 1]
+    counts["dispositions"] = copy_rows(
+        Disposition,
+        [
+            "case_id",
+            "member_id",
+            "organization_id",
+            "outcome",
+            "contacted",
+            "proposal",
+            "status",
+            "current_stage",
+            "stage_since",
+            "proposed_by_id",
+            "proposed_on",
+            "approved_on",
+        ],
+        (
+            (
+                pk,
+                m,
+                o,
+                "lapsed_remove" if s == "unreachable" else "retain",
+                s == "contacted",
+                "基准处置意见",
+                "approved" if i % 7 == 0 else "in_review",
+                "" if i % 7 == 0 else stage_keys[i % 6 if s == "unreachable" else (i % 2) * 4],
+                today - timedelta(days=i % 40),
+                recorder_id,
+                today - timedelta(days=40),
+                today - timedelta(days=5) if i % 7 == 0 else None,
+            )
+            for i, (pk, m, o, s) in chosen
+        ),
+    )
+    counts["steps"] = copy_rows(
+        DispositionStep,
+        [
+            "disposition_id",
+            "stage",
+            "decision",
+            "opinion",
+            "acting_user_id",
+            "organization_id",
+            "decided_on",
+            "return_to",
+        ],
+        (
+            (d, "branch_committee", "agree", "同意", recorder_id, o, today - timedelta(days=35), "")
+            for d, o in Disposition.objects.exclude(current_stage="branch_committee")
+            .values_list("pk", "organization_id")
+            .iterator()
+        ),
+    )
+    return counts
+
+
 def generate(shape: Shape, *, seed=7, log=print):
     rng = random.Random(seed)
     today = date.today()
@@ -221,7 +406,11 @@ def generate(shape: Shape, *, seed=7, log=print):
         members = build_members(shape, rng, today)
         timings["members"] = (members, time.perf_counter() - t)
         log(f"  党员 {members} 名，用时 {timings['members'][1]:.1f}s")
-        bench_users()
+        users = bench_users()
+        t = time.perf_counter()
+        counts = build_history(shape, rng, today, users["bench_branch"].pk)
+        timings["history"] = (sum(counts.values()), time.perf_counter() - t)
+        log(f"  组织生活、党费、案件、查找记录、组织处置：{counts}，用时 {timings['history'][1]:.1f}s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -197,14 +197,17 @@ def test_meeting_rules_at_the_boundaries(world, org, branch_voters, present, vot
             meeting={"meeting_date": timezone.localdate()},
         )
     meeting = {"meeting_date": timezone.localdate(), "present": present, "votes_for": votes_for}
-    call = lambda: services.step_decide(
-        disposition=d,
-        stage="general_meeting",
-        decision="agree",
-        opinion="同意",  # noqa: E731
-        acting_user=users["branch"],
-        meeting=meeting,
-    )
+
+    def call():
+        return services.step_decide(
+            disposition=d,
+            stage="general_meeting",
+            decision="agree",
+            opinion="同意",
+            acting_user=users["branch"],
+            meeting=meeting,
+        )
+
     if error:
         with pytest.raises(ValidationError, match=error):
             call()

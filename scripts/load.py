@@ -117,11 +117,11 @@ def run_user(base, persona, deadline, stats, rng):
     browser.login(persona.username)
     while time.monotonic() < deadline:
         action = rng.choice(persona.actions)
-        method, path, data, write_kind = action.make(rng)
+        method, path, data, write_kind, success = action.make(rng)
         started = time.perf_counter()
         try:
             status, location, _ = browser.request(method, path, data)
-            ok = status == 200 or (method == "POST" and status == 302)
+            ok = status == success
         except Exception as exc:  # a network failure is an error of the run, not of the script
             print(f"  {persona.username} {action.name}: {exc!r}", file=sys.stderr)
             ok = False

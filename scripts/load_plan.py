@@ -24,9 +24,10 @@ class Action:
     paths: list  # one is chosen per request
     data: dict | None = None
     write_kind: str | None = None  # the model label a successful POST adds one row to
+    success: int = 200  # the status a successful request answers (302 for a form that redirects)
 
     def make(self, rng):
-        return self.method, rng.choice(self.paths), self.data, self.write_kind
+        return self.method, rng.choice(self.paths), self.data, self.write_kind, self.success
 
 
 @dataclass

@@ -232,26 +232,21 @@ def build_history(shape: Shape, rng, today, recorder_id):
     activities = {}
     for pk, org_id in Activity.objects.values_list("pk", "organization_id").iterator(chunk_size=20000):
         activities.setdefault(org_id, []).append(pk)
-    members = (
+    # Each COPY's rows are read before it starts: the connection cannot run a query while copying.
+    members = list(
         Member.objects.filter(contact_status="normal").values_list("pk", "organization_id").order_by("pk")
     )
     counts["attendance"] = copy_rows(
         Attendance,
         ["activity_id", "member_id", "status"],
-        (
-            (a, m, "present")
-            for m, org_id in members.iterator(chunk_size=20000)
-            for a in activities.get(org_id, [])
-        ),
+        ((a, m, "present") for m, org_id in members for a in activities.get(org_id, [])),
     )
     counts["dues"] = copy_rows(
         DuesPayment,
         ["member_id", "month", "amount", "paid_on", "recorded_by_id"],
         (
             (m, last.replace(day=1), "10.00", last, recorder_id)
-            for m, last in Member.objects.values_list("pk", "last_contact_on")
-            .order_by("pk")
-            .iterator(chunk_size=20000)
+            for m, last in list(Member.objects.values_list("pk", "last_contact_on").order_by("pk"))
         ),
     )
     lost = list(
@@ -385,9 +380,11 @@ def build_history(shape: Shape, rng, today, recorder_id):
         ],
         (
             (d, "branch_committee", "agree", "同意", recorder_id, o, today - timedelta(days=35), "")
-            for d, o in Disposition.objects.exclude(current_stage="branch_committee")
-            .values_list("pk", "organization_id")
-            .iterator()
+            for d, o in list(
+                Disposition.objects.exclude(current_stage="branch_committee").values_list(
+                    "pk", "organization_id"
+                )
+            )
         ),
     )
     return counts

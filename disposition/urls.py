@@ -5,6 +5,7 @@ from disposition import views
 app_name = "disposition"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("batch/", views.batch_decide, name="batch_decide"),
     path("<int:pk>/", views.disposition_detail, name="disposition_detail"),
     path("<int:pk>/decide/", views.step_decide, name="step_decide"),
     path("<int:pk>/resubmit/", views.disposition_resubmit, name="disposition_resubmit"),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from disposition import services
 from disposition.chain import BY_KEY, stages_for
@@ -53,6 +54,7 @@ def inbox(request):
         d.waiting_days = (today - d.stage_since).days if d.stage_since else 0
         d.overdue = d.waiting_days > OVERDUE_DAYS
         d.stage_title = BY_KEY[d.current_stage].title
+        d.is_meeting = BY_KEY[d.current_stage].meeting
     scope = access.scoped(
         request.user, access.VIEW, Disposition.objects.select_related("member", "organization")
     )
@@ -250,3 +252,38 @@ def expulsion_record(request, case_pk):
         reverse("tracing:case_detail", args=[case.pk]),
         intro="依据《中国共产党纪律处分条例》作出的开除党籍决定在此登记，不经过组织处置审批流程。",
     )
+
+
+@require_POST
+def batch_decide(request):
+    """批量同意: the same opinion on several waiting non-meeting steps; each is decided on its own."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    opinion = request.POST.get("opinion", "").strip()
+    if not ids or not opinion or not request.POST.get("confirm"):
+        messages.error(request, "请勾选待办事项、填写意见并确认。")
+        return redirect("disposition:inbox")
+    waiting = {d.pk: d for d in services.inbox(request.user).filter(pk__in=ids)}
+    done, refused = 0, []
+    for pk in ids:
+        disposition = waiting.get(pk)
+        if disposition is None or disposition.stage is None or disposition.stage.meeting:
+            refused.append(str(pk))
+            continue
+        try:
+            services.step_decide(
+                disposition=disposition,
+                stage=disposition.current_stage,
+                decision="agree",
+                opinion=opinion,
+                acting_user=request.user,
+            )
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            refused.append(
+                f"{disposition.member.name}（{'；'.join(getattr(exc, 'messages', ['无权办理']))}）"
+            )
+    if done:
+        messages.success(request, f"已批量同意 {done} 件。")
+    if refused:
+        messages.error(request, f"以下事项未办理：{'、'.join(refused)}（会议环节须逐件填写会议情况）")
+    return redirect("disposition:inbox")

@@ -26,6 +26,12 @@ DECIDE = {"decision": "agree", "opinion": "同意", "meeting_date": "2026-11-01"
 
 ENTRIES = {
     "disposition:inbox": Entry(),
+    # Batch approval names no object in its URL; what is outside a user's inbox is skipped, never decided.
+    "disposition:batch_decide": Entry(
+        post=lambda w, k: {"ids": ["999999"], "opinion": "同意", "confirm": "on"},
+        may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
+        get_status=405,
+    ),
     "disposition:disposition_detail": Entry(build=_disposition),
     "disposition:step_decide": Entry(
         build=_disposition, post=lambda w, k: DECIDE, may_post=("branch_a1",), expect_get=BRANCH_ONLY

@@ -417,3 +417,47 @@ def test_two_approvers_at_once_leave_exactly_one_step():
         t.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert DispositionStep.objects.filter(disposition=d, stage="committee_pre").count() == 1
+
+
+def test_batch_approval_decides_each_waiting_step_and_skips_the_rest(world, org, client_for):
+    from django.urls import reverse
+
+    ds = []
+    for _ in range(2):
+        d = services.disposition_propose(
+            case=_case(world, org),
+            outcome=Outcome.LAPSED_REMOVE,
+            proposal="x",
+            acting_user=world.users["branch_a1"],
+        )
+        services.step_decide(
+            disposition=d,
+            stage="branch_committee",
+            decision="agree",
+            opinion="同意",
+            acting_user=world.users["branch_a1"],
+            meeting={"meeting_date": timezone.localdate()},
+        )
+        ds.append(d)
+    outside = services.disposition_propose(
+        case=_case(world, org),
+        outcome=Outcome.LAPSED_REMOVE,
+        proposal="x",
+        acting_user=world.users["branch_a1"],
+    )  # still at the branch's meeting
+    response = client_for("committee_a").post(
+        reverse("disposition:batch_decide"),
+        {"ids": [ds[0].pk, ds[1].pk, outside.pk], "opinion": "同意预审", "confirm": "on"},
+    )
+    assert response.status_code == 302
+    for d in ds:
+        d.refresh_from_db()
+        assert d.current_stage == "department_pre"
+    assert DispositionStep.objects.filter(disposition=outside).count() == 0
+    assert (
+        client_for("committee_b")
+        .post(reverse("disposition:batch_decide"), {"ids": [ds[0].pk], "opinion": "x", "confirm": "on"})
+        .status_code
+        == 302
+    )
+    assert DispositionStep.objects.filter(disposition=ds[0]).count() == 2

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from lianxin import access
 from lianxin.dashboard import Panel
-from tracing.models import CaseStatus
+from tracing.models import AssistanceRequest, CaseStatus
 from tracing.queries import cases_visible_to
 from tracing.views import lost_without_case
 
@@ -27,7 +27,15 @@ def panels(user):
     ]
     open_cases = cases_visible_to(user).filter(status=CaseStatus.OPEN)
     second = cases_visible_to(user).filter(status=CaseStatus.UNREACHABLE, second_search_done_on__isnull=True)
+    pending = access.scoped(
+        user, access.VIEW, AssistanceRequest.objects.filter(answered_on__isnull=True)
+    ).select_related("case__member")
+    help_items = [
+        (a.case.member.name, reverse("tracing:case_detail", args=[a.case_id]), a.request_text[:30])
+        for a in pending[:5]
+    ]
     return [
+        Panel("待答复的协查请求", pending.count(), "", "warn", help_items, "其他党组织请求协助查找的党员"),
         Panel(
             "失联党员（超过六个月未联系）",
             lost.count(),

@@ -75,3 +75,28 @@ class CloseForm(forms.Form):
 class SecondSearchForm(forms.Form):
     findings = forms.CharField(label="党委再次查找情况", widget=forms.Textarea(attrs={"rows": 4}))
     confirm = forms.BooleanField(label="我已核对，确认再次查找已完成（该党员将列入登记表）", required=True)
+
+
+class AssistanceRequestForm(forms.Form):
+    to_organization = forms.ModelChoiceField(label="请求协查的党组织", queryset=None)
+    text = forms.CharField(
+        label="协查内容",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="党员可能所在地、已掌握的线索、希望对方做什么",
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        from lianxin.models import Organization
+
+        super().__init__(*args, **kwargs)
+        others = (
+            Organization.objects.all()
+            if case is None
+            else Organization.objects.exclude(path__startswith=case.organization.path)
+        )
+        self.fields["to_organization"].queryset = others.order_by("path")
+
+
+class AssistanceAnswerForm(forms.Form):
+    text = forms.CharField(label="协查结果", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)

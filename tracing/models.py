@@ -180,3 +180,44 @@ class CensusPeriod(models.Model):
     @property
     def scope_organization(self):
         return self.organization
+
+
+class AssistanceRequest(models.Model):
+    """协查: a branch asks another organization to search; both see this case, and only this case."""
+
+    case = models.ForeignKey(
+        LostContactCase, on_delete=models.PROTECT, related_name="assistance_requests", verbose_name="案件"
+    )
+    to_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="assistance_requests", verbose_name="协查党组织"
+    )
+    request_text = models.TextField("协查请求")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="请求人"
+    )
+    requested_on = models.DateField("请求日期")
+    answer_text = models.TextField("协查结果", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_path_field = "to_organization__path"
+
+    class Meta:
+        verbose_name = "协查请求"
+        verbose_name_plural = "协查请求"
+        ordering = ["requested_on", "pk"]
+
+    def __str__(self):
+        return f"协查：{self.to_organization.name}"
+
+    @property
+    def scope_organization(self):
+        return self.to_organization

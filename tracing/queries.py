@@ -1,10 +1,29 @@
-"""Which cases a user sees (one place, used by every case view)."""
+"""Which cases a user sees (one place, used by every case view).
+
+A user sees the cases of their subtree, plus — for 协查 — each single case another
+organization asked their organization to help with (and nothing else of that branch).
+"""
+
+from django.db.models import Q
 
 from lianxin import access
-from tracing.models import LostContactCase
+from tracing.models import AssistanceRequest, LostContactCase
+
+
+def assisted_case_ids(user):
+    scope = access.scope_q(user, access.VIEW, "to_organization__path")
+    requests = AssistanceRequest.objects.all() if scope is None else AssistanceRequest.objects.filter(scope)
+    return requests.values("case_id")
 
 
 def cases_visible_to(user):
-    return access.scoped(
-        user, access.VIEW, LostContactCase.objects.select_related("member", "organization", "opened_by")
-    )
+    own = access.scope_q(user, access.VIEW, "organization__path")
+    cases = LostContactCase.objects.select_related("member", "organization", "opened_by")
+    if own is None:
+        return cases
+    return cases.filter(own | Q(pk__in=assisted_case_ids(user)))
+
+
+def is_helper_only(user, case):
+    """The user sees this case only because their organization was asked for help."""
+    return not access.can(user, access.VIEW, case)

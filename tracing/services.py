@@ -3,14 +3,22 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lianxin import access
 from lianxin.audit import audited
 from members.models import Member, PartyStatus
 from members.services import member_record_contact
-from tracing.models import AttemptResult, CaseStatus, LossReason, LostContactCase, SearchAttempt
+from tracing.models import (
+    AssistanceRequest,
+    AttemptResult,
+    CaseStatus,
+    LossReason,
+    LostContactCase,
+    SearchAttempt,
+)
 
 ATTACHMENT_TYPES = {
     ".jpg": b"\xff\xd8\xff",
@@ -216,3 +224,38 @@ def second_search_complete(*, case, acting_user, findings, done_on=None):
 
 def attempt_contacted(attempt):
     return attempt.result == AttemptResult.CONTACTED
+
+
+@audited
+@transaction.atomic
+def assistance_request(*, case, to_organization, text, acting_user):
+    if not access.can(acting_user, "log_search", case):
+        raise PermissionDenied
+    if case.status not in (CaseStatus.OPEN, CaseStatus.UNREACHABLE):
+        raise ValidationError("案件已结束，不能再请求协查。")
+    if not text.strip():
+        raise ValidationError({"text": "请写明请求协查的内容（党员可能所在地、已掌握的线索等）。"})
+    if to_organization.path.startswith(case.organization.path):
+        raise ValidationError({"to_organization": "请选择本支部以外的党组织。"})
+    return AssistanceRequest.objects.create(
+        case=case,
+        to_organization=to_organization,
+        request_text=text,
+        requested_by=acting_user,
+        requested_on=timezone.localdate(),
+    )
+
+
+@audited
+@transaction.atomic
+def assistance_answer(*, request, text, acting_user):
+    request = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
+    if not access.can(acting_user, "log_search", request):
+        raise PermissionDenied
+    if request.answered_on:
+        raise ValidationError("该协查请求已答复。")
+    if not text.strip():
+        raise ValidationError({"text": "请填写协查结果。"})
+    request.answer_text, request.answered_by, request.answered_on = text, acting_user, timezone.localdate()
+    request.save()
+    return request

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/attempts/", views.attempt_add, name="attempt_add"),
     path("<int:pk>/close/", views.case_close, name="case_close"),
     path("<int:pk>/second-search/", views.second_search_done, name="second_search_done"),
+    path("<int:pk>/assistance/", views.assistance_request, name="assistance_request"),
+    path("assistance/<int:pk>/answer/", views.assistance_answer, name="assistance_answer"),
     path("open/<int:member_pk>/", views.case_open, name="case_open"),
     path("open/<int:member_pk>/quick/", views.case_quick_open, name="case_quick_open"),
 ]

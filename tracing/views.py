@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,16 +14,25 @@ from lianxin.pagination import paginate, query_without_page
 from members.models import Member
 from members.status import duration_text
 from tracing import services
-from tracing.forms import AttemptForm, CaseEditForm, CloseForm, OpenCaseForm, SecondSearchForm
-from tracing.models import CaseStatus, Channel, LossReason, SearchAttempt
-from tracing.queries import cases_visible_to
+from tracing.forms import (
+    AssistanceAnswerForm,
+    AssistanceRequestForm,
+    AttemptForm,
+    CaseEditForm,
+    CloseForm,
+    OpenCaseForm,
+    SecondSearchForm,
+)
+from tracing.models import AssistanceRequest, CaseStatus, Channel, LossReason, SearchAttempt
+from tracing.queries import cases_visible_to, is_helper_only
 
 LOG = "log_search"
 
 
 def _case_or_404(request, pk, perm=access.VIEW):
-    case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=pk)
-    access.require(request.user, perm, case)
+    case = get_object_or_404(cases_visible_to(request.user), pk=pk)  # the scope, plus 协查 cases
+    if perm != access.VIEW or not is_helper_only(request.user, case):
+        access.require(request.user, perm, case)
     return case
 
 
@@ -102,7 +111,14 @@ def case_detail(request, pk):
         "tried": [Channel(c).label for c in sorted(tried)],
         "min_channels": services.min_channels(),
         "breadcrumbs": [o for o in case.organization.chain() if access.can(request.user, access.VIEW, o)],
+        "helper_only": is_helper_only(request.user, case),
+        "assistance": case.assistance_requests.select_related(
+            "to_organization", "requested_by", "answered_by"
+        ),
+        "can_request_help": can_log and case.status in (CaseStatus.OPEN, CaseStatus.UNREACHABLE),
     }
+    for item in context["assistance"]:
+        item.can_answer = not item.answered_on and access.can(request.user, LOG, item)
     return render(request, "tracing/case_detail.html", context)
 
 
@@ -305,4 +321,59 @@ def lost_without_case(user):
         .filter(Q(last_contact_on__lt=lost_threshold(today)))
         .exclude(cases__status=CaseStatus.OPEN)
         .exclude(cases__status=CaseStatus.UNREACHABLE)
+    )
+
+
+def assistance_request(request, pk):
+    case = _case_or_404(request, pk, LOG)
+    form = AssistanceRequestForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assistance_request(
+                case=case,
+                to_organization=form.cleaned_data["to_organization"],
+                text=form.cleaned_data["text"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "协查请求已发出，对方党组织可查看本案件并答复。")
+            return redirect("tracing:case_detail", pk=case.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "请求协查",
+            "subject": str(case.member),
+            "intro": "对方党组织只能看到本案件，看不到本支部的其他党员和案件。",
+            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def assistance_answer(request, pk):
+    item = access.get_or_404(
+        request.user, access.VIEW, AssistanceRequest.objects.select_related("case__member"), pk=pk
+    )
+    access.require(request.user, LOG, item)
+    form = AssistanceAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assistance_answer(request=item, text=form.cleaned_data["text"], acting_user=request.user)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已答复协查请求。")
+            return redirect("tracing:case_detail", pk=item.case_id)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "答复协查",
+            "subject": item.request_text,
+            "cancel_url": reverse("tracing:case_detail", args=[item.case_id]),
+        },
     )

@@ -31,7 +31,34 @@ ATTEMPT = {
     "result": "no_trace",
 }
 
+
+def _assistance(world):
+    from tracing import services
+
+    request = services.assistance_request(
+        case=case(world),
+        to_organization=world.orgs["610581003001"],
+        text="请协助查找",
+        acting_user=world.users["branch_a1"],
+    )
+    return {"pk": request.pk}
+
+
 ENTRIES = {
+    "tracing:assistance_request": Entry(
+        build=_case,
+        post=lambda w, k: {"to_organization": w.orgs["610581003001"].pk, "text": "请协助"},
+        may_post=SEARCHERS,
+        expect_get=NOT_SEARCHER,
+    ),
+    # The request belongs to the helping organization (610581003001, under committee_c): the requesting
+    # branch and committee_a see the case, not the right to answer; outside personas get 404.
+    "tracing:assistance_answer": Entry(
+        build=_assistance,
+        post=lambda w, k: {"text": "已协查"},
+        may_post=(),
+        expect_get={"branch_a1": 404, "committee_a": 404, "county": 403},
+    ),
     "tracing:case_list": Entry(),
     "tracing:case_detail": Entry(build=_case),
     "tracing:case_edit": Entry(

@@ -15,20 +15,13 @@ from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm
 from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome, allowed_outcomes
 from lianxin import access
+from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.pagination import paginate
 from members.models import PartyStatus
 from tracing.models import CaseStatus
 from tracing.queries import cases_visible_to
 
 OVERDUE_DAYS = 30
-
-
-def _apply(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _disposition_or_404(request, pk, perm=access.VIEW):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from lianxin import access
+from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
 from members import services
@@ -30,14 +31,6 @@ def _branch_or_404(request, pk, perm=MANAGE):
     )
     access.require(request.user, perm, branch)
     return branch
-
-
-def _apply_validation_error(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def member_list(request):
@@ -134,7 +127,7 @@ def member_add(request, org_pk):
         try:
             services.member_save(member=member, acting_user=request.user)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            _apply(form, exc)
         else:
             messages.success(request, f"已登记党员 {member.name}。")
             return redirect("members:member_detail", pk=member.pk)
@@ -150,7 +143,7 @@ def member_edit(request, pk):
         try:
             services.member_save(member=form.save(commit=False), acting_user=request.user)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            _apply(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("members:member_detail", pk=member.pk)
@@ -175,7 +168,7 @@ def activity_add(request, org_pk):
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            _apply(form, exc)
         else:
             flagged = activity.attendance.filter(status="unreachable").count()
             note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
@@ -193,7 +186,7 @@ def dues_add(request, pk):
         try:
             services.dues_record(member=member, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            _apply(form, exc)
         else:
             messages.success(request, "已登记党费。")
             return redirect("members:member_detail", pk=member.pk)
@@ -210,7 +203,7 @@ def absence_add(request, pk):
         try:
             services.absence_record(absence=absence, acting_user=request.user)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            _apply(form, exc)
         else:
             messages.success(request, "已登记外出。")
             return redirect("members:member_detail", pk=member.pk)
@@ -245,7 +238,7 @@ def contact_add(request, pk):
         try:
             services.contact_add(contact=contact, acting_user=request.user)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            _apply(form, exc)
         else:
             messages.success(request, "已添加联系人。")
             return redirect("members:member_detail", pk=member.pk)

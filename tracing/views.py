@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access
+from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
 from members.models import Member
@@ -34,14 +35,6 @@ def _case_or_404(request, pk, perm=access.VIEW):
     if perm != access.VIEW or not is_helper_only(request.user, case):
         access.require(request.user, perm, case)
     return case
-
-
-def _apply(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def case_list(request):

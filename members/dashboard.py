@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lianxin import access
 from lianxin.dashboard import Panel
-from members.models import Absence, ContactStatus, Member, PartyStatus
+from members.models import Absence, ContactStatus, Member, PartyStatus, Transfer
 from members.status import WARNING_DAYS, lost_threshold
 
 ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
@@ -39,7 +39,28 @@ def panels(user):
     abroad_due = abroad.filter(member__last_contact_on__lt=today - timedelta(days=182)) | abroad.filter(
         member__last_contact_on__isnull=True
     )
+    receipts = (
+        access.scoped(
+            user, access.VIEW, Transfer.objects.filter(direction="out", receipt_received_on__isnull=True)
+        )
+        .select_related("member")
+        .order_by("talk_on")
+    )
+    expired = receipts.filter(letter_valid_until__lt=today).count()
     return [
+        Panel(
+            "介绍信回执未收回",
+            receipts.count(),
+            list_url,
+            "danger" if expired else "warn",
+            [
+                (t.member.name, reverse("members:member_detail", args=[t.member.pk]), t.other_organization)
+                for t in receipts[:5]
+            ],
+            f"其中 {expired} 份介绍信已过有效期；回执未收回前要持续跟踪"
+            if expired
+            else "回执未收回前要持续跟踪",
+        ),
         Panel(
             "联系不上，需立即查找",
             unreachable.count(),

@@ -64,6 +64,67 @@ def _new_member(branch, rng, seq, today):
     )
 
 
+def _transfers(branch, members, admin, today):
+    """One transfer out with its receipt back, one still waiting (followed up), one transfer in."""
+    from members.models import PartyStatus, Transfer, TransferFollowUp
+
+    common = dict(
+        phone="13991234567",
+        wechat="wx_transfer",
+        backup_contact="父亲 13800001111",
+        talk_record="转出前谈心谈话，嘱其到新单位后及时报到、按时参加组织生活、交纳党费。",
+        recorded_by=admin,
+    )
+    done = Transfer.objects.create(
+        member=members[-1],
+        direction="out",
+        nature="permanent",
+        destination="西安市高新区（工作）",
+        other_organization="西安高新区某科技公司党支部",
+        talk_on=today - timedelta(days=120),
+        pledge_signed_on=today - timedelta(days=120),
+        card_handed_on=today - timedelta(days=120),
+        letter_number=f"华组转〔{today.year}〕{branch.pk}1号",
+        letter_issued_on=today - timedelta(days=118),
+        letter_valid_until=today - timedelta(days=28),
+        receipt_received_on=today - timedelta(days=90),
+        **common,
+    )
+    done.member.party_status, done.member.party_status_since = (
+        PartyStatus.TRANSFERRED_OUT,
+        done.receipt_received_on,
+    )
+    done.member.save()
+    waiting = Transfer.objects.create(
+        member=members[-2],
+        direction="out",
+        nature="temporary",
+        destination="广东省东莞市（务工）",
+        other_organization="东莞市某镇流动党员党支部",
+        talk_on=today - timedelta(days=40),
+        pledge_signed_on=today - timedelta(days=40),
+        card_handed_on=today - timedelta(days=40),
+        letter_number=f"华组转〔{today.year}〕{branch.pk}2号",
+        letter_issued_on=today - timedelta(days=39),
+        letter_valid_until=today + timedelta(days=51),
+        **common,
+    )
+    TransferFollowUp.objects.create(
+        transfer=waiting,
+        on=today - timedelta(days=10),
+        note="电话联系接收党组织，称尚未报到，已提醒本人",
+        recorded_by=admin,
+    )
+    Transfer.objects.create(
+        member=members[-3],
+        direction="in",
+        other_organization="宝鸡市某社区党支部",
+        talk_on=today - timedelta(days=60),
+        talk_record="转入谈话，了解外出期间情况。",
+        recorded_by=admin,
+    )
+
+
 def seed(world, rng, stdout=None):
     today = timezone.localdate()
     admin = world.admin
@@ -138,6 +199,7 @@ def seed(world, rng, stdout=None):
             if status == AttendanceStatus.UNREACHABLE:
                 member.unreachable_since = activity.held_on
                 member.save(update_fields=["unreachable_since"])
+        _transfers(branch, members, admin, today)
         for member in members:
             member_refresh_status(member, today=today)
     if stdout and created:

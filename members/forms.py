@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from members import idcard
-from members.models import Absence, ActivityKind, AttendanceStatus, Contact, DuesPayment, Member
+from members.models import Absence, ActivityKind, AttendanceStatus, Contact, DuesPayment, Member, Transfer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -177,3 +177,46 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["kind", "name", "relation", "phone", "address"]
+
+
+class TransferOutForm(forms.ModelForm):
+    class Meta:
+        model = Transfer
+        fields = [
+            "nature",
+            "phone",
+            "wechat",
+            "destination",
+            "backup_contact",
+            "other_organization",
+            "talk_on",
+            "talk_record",
+            "pledge_signed_on",
+            "card_handed_on",
+            "letter_number",
+            "letter_issued_on",
+        ]
+        widgets = {
+            "talk_on": DATE,
+            "pledge_signed_on": DATE,
+            "card_handed_on": DATE,
+            "letter_issued_on": DATE,
+            "talk_record": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class TransferInForm(forms.ModelForm):
+    class Meta:
+        model = Transfer
+        fields = ["other_organization", "talk_on", "talk_record"]
+        labels = {"other_organization": "原所在党组织"}
+        widgets = {"talk_on": DATE, "talk_record": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReceiptForm(forms.Form):
+    received_on = forms.DateField(label="回执收到日期", widget=DATE)
+
+
+class FollowUpForm(forms.Form):
+    on = forms.DateField(label="日期", widget=DATE)
+    note = forms.CharField(label="跟踪情况", max_length=500)

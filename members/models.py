@@ -303,4 +303,80 @@ class Absence(models.Model):
         return self.member.organization
 
 
+class Transfer(models.Model):
+    """组织关系转接. 转出 records the 四个清楚, the talk, the 承诺书, the 联心卡 and the 介绍信, and is
+    followed until its 回执 comes back ("不落实、不放手"); 转入 records the welcome talk."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", "转出"
+        IN = "in", "转入"
+
+    class Nature(models.TextChoices):
+        PERMANENT = "permanent", "永久转出"
+        TEMPORARY = "temporary", "临时转出"
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="党员"
+    )
+    direction = models.CharField("转接方向", max_length=3, choices=Direction.choices)
+    nature = models.CharField("关系变化性质", max_length=10, choices=Nature.choices, blank=True)
+    phone = models.CharField("手机", max_length=30, blank=True)
+    wechat = models.CharField("微信号", max_length=60, blank=True)
+    destination = models.CharField("组织关系去向（工作、学习、生活地点）", max_length=200, blank=True)
+    backup_contact = models.CharField("备用联系人", max_length=100, blank=True)
+    other_organization = models.CharField("接收（转出）党组织", max_length=200)
+    talk_on = models.DateField("谈心谈话日期")
+    talk_record = models.TextField("谈心谈话记录")
+    pledge_signed_on = models.DateField("承诺书签订日期", null=True, blank=True)
+    card_handed_on = models.DateField("联心卡发放日期", null=True, blank=True)
+    letter_number = models.CharField("介绍信编号", max_length=60, blank=True)
+    letter_issued_on = models.DateField("介绍信开具日期", null=True, blank=True)
+    letter_valid_until = models.DateField("介绍信有效期至", null=True, blank=True)
+    receipt_received_on = models.DateField("回执收到日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
+    )
+    history = HistoricalRecords()
+
+    scope_path_field = "member__organization__path"
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-talk_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.other_organization}"
+
+    @property
+    def scope_organization(self):
+        return self.member.organization
+
+    @property
+    def receipt_outstanding(self):
+        return self.direction == self.Direction.OUT and self.receipt_received_on is None
+
+
+class TransferFollowUp(models.Model):
+    """A dated follow-up of an outstanding 回执."""
+
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="转接"
+    )
+    on = models.DateField("日期")
+    note = models.CharField("跟踪情况", max_length=500)
+    recorded_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "回执跟踪"
+        verbose_name_plural = "回执跟踪"
+        ordering = ["on", "pk"]
+
+    def __str__(self):
+        return f"{self.on} {self.note}"
+
+
 from members.importing.models import *  # noqa: E402,F401,F403  (the import batch models live with the importer)

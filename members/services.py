@@ -1,6 +1,6 @@
 """Member actions: each one transaction, validated before anything is written, with history."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,9 @@ from members.models import (
     AttendanceStatus,
     DuesPayment,
     Member,
+    PartyStatus,
+    Transfer,
+    TransferFollowUp,
 )
 from members.status import compute_status
 
@@ -176,3 +179,83 @@ def refresh_all(*, today=None, batch=2000, log=None):
         last_pk = chunk[-1].pk
         if log:
             log(f"  已处理至 #{last_pk}，状态变化 {changed} 人")
+
+
+def letter_validity(issued_on):
+    from django.conf import settings
+
+    return issued_on + timedelta(days=settings.LIANXIN["INTRODUCTION_LETTER_DAYS"])
+
+
+@audited
+@transaction.atomic
+def transfer_out(*, transfer, acting_user):
+    """转出: the 四个清楚 are required; a permanent transfer leaves the branch when its 回执 is back."""
+    missing = [
+        label
+        for field, label in (
+            ("nature", "关系变化性质"),
+            ("phone", "手机"),
+            ("destination", "组织关系去向"),
+            ("backup_contact", "备用联系人"),
+        )
+        if not getattr(transfer, field)
+    ]
+    if missing:
+        raise ValidationError(f"转出须做到“四个清楚”，请填写：{'、'.join(missing)}。")
+    if transfer.talk_on > _today():
+        raise ValidationError({"talk_on": "谈心谈话日期不能晚于今天。"})
+    if transfer.letter_issued_on:
+        transfer.letter_valid_until = letter_validity(transfer.letter_issued_on)
+    transfer.direction = Transfer.Direction.OUT
+    transfer.recorded_by = acting_user
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+@audited
+@transaction.atomic
+def transfer_in(*, transfer, acting_user):
+    """转入: the welcome talk (谈心谈话) brings the member back under the branch's management."""
+    if transfer.talk_on > _today():
+        raise ValidationError({"talk_on": "谈心谈话日期不能晚于今天。"})
+    transfer.direction = Transfer.Direction.IN
+    transfer.recorded_by = acting_user
+    transfer.full_clean()
+    transfer.save()
+    member_record_contact(
+        member=transfer.member, on=transfer.talk_on, acting_user=acting_user, note="组织关系转入谈话"
+    )
+    return transfer
+
+
+@audited
+@transaction.atomic
+def receipt_record(*, transfer, received_on, acting_user):
+    transfer = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    if not transfer.receipt_outstanding:
+        raise ValidationError("该转接不需要或已收到回执。")
+    if received_on > _today() or (transfer.letter_issued_on and received_on < transfer.letter_issued_on):
+        raise ValidationError({"received_on": "回执日期应在介绍信开具日期与今天之间。"})
+    transfer.receipt_received_on = received_on
+    transfer.save()
+    if transfer.nature == Transfer.Nature.PERMANENT:
+        member = transfer.member
+        member.party_status, member.party_status_since = PartyStatus.TRANSFERRED_OUT, received_on
+        member._change_reason = f"组织关系转出至{transfer.other_organization}"[:100]
+        member.save()
+    return transfer
+
+
+@audited
+@transaction.atomic
+def follow_up_add(*, transfer, on, note, acting_user):
+    if not transfer.receipt_outstanding:
+        raise ValidationError("回执已收到，无需跟踪。")
+    if on > _today():
+        raise ValidationError({"on": "日期不能晚于今天。"})
+    follow = TransferFollowUp(transfer=transfer, on=on, note=note, recorded_by=acting_user)
+    follow.full_clean()
+    follow.save()
+    return follow

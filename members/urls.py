@@ -11,6 +11,10 @@ urlpatterns = [
     path("<int:pk>/absences/", views.absence_add, name="absence_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("absences/<int:pk>/return/", views.absence_return, name="absence_return"),
+    path("<int:pk>/transfer-out/", views.transfer_out, name="transfer_out"),
+    path("<int:pk>/transfer-in/", views.transfer_in, name="transfer_in"),
+    path("transfers/<int:pk>/receipt/", views.transfer_receipt, name="transfer_receipt"),
+    path("transfers/<int:pk>/follow-up/", views.transfer_follow_up, name="transfer_follow_up"),
     path("branch/<int:org_pk>/add/", views.member_add, name="member_add"),
     path("branch/<int:org_pk>/activity/", views.activity_add, name="activity_add"),
 ]

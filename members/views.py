@@ -11,8 +11,19 @@ from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
 from members import services
-from members.forms import AbsenceForm, ActivityForm, ContactForm, DuesForm, MemberForm, ReturnForm
-from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation, PartyStatus
+from members.forms import (
+    AbsenceForm,
+    ActivityForm,
+    ContactForm,
+    DuesForm,
+    FollowUpForm,
+    MemberForm,
+    ReceiptForm,
+    ReturnForm,
+    TransferInForm,
+    TransferOutForm,
+)
+from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation, PartyStatus, Transfer
 
 MANAGE = "manage_members"
 
@@ -95,6 +106,7 @@ def member_detail(request, pk):
             "attendance": member.attendance.select_related("activity").order_by("-activity__held_on")[:12],
             "dues": member.dues.all()[:12],
             "absences": member.absences.all(),
+            "transfers": member.transfers.prefetch_related("follow_ups"),
             "cases": member.cases.all().order_by("-opened_on"),
             "history": history,
             "breadcrumbs": [
@@ -244,3 +256,95 @@ def contact_add(request, pk):
             return redirect("members:member_detail", pk=member.pk)
     url = reverse("members:member_detail", args=[member.pk])
     return _form_page(request, form, "添加联系人", subject=member.name, cancel_url=url)
+
+
+def _transfer_or_404(request, pk):
+    transfer = get_object_or_404(
+        access.scoped(request.user, access.VIEW, Transfer.objects.select_related("member__organization")),
+        pk=pk,
+    )
+    access.require(request.user, MANAGE, transfer)
+    return transfer
+
+
+def _member_form_action(request, pk, form_class, save, title, success):
+    """A member-scoped form whose valid data goes to one service; errors stay on the form."""
+    member = _member_or_404(request, pk, MANAGE)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(member, form)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("members:member_detail", pk=member.pk)
+    return _form_page(
+        request,
+        form,
+        title,
+        subject=member.name,
+        cancel_url=reverse("members:member_detail", args=[member.pk]),
+    )
+
+
+def transfer_out(request, pk):
+    def save(member, form):
+        transfer = form.save(commit=False)
+        transfer.member = member
+        services.transfer_out(transfer=transfer, acting_user=request.user)
+
+    return _member_form_action(
+        request, pk, TransferOutForm, save, "组织关系转出", "已登记转出，回执收回前将持续跟踪。"
+    )
+
+
+def transfer_in(request, pk):
+    def save(member, form):
+        transfer = form.save(commit=False)
+        transfer.member = member
+        services.transfer_in(transfer=transfer, acting_user=request.user)
+
+    return _member_form_action(request, pk, TransferInForm, save, "组织关系转入", "已登记转入谈话。")
+
+
+def transfer_receipt(request, pk):
+    transfer = _transfer_or_404(request, pk)
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.receipt_record(
+                transfer=transfer, received_on=form.cleaned_data["received_on"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已登记回执。")
+            return redirect("members:member_detail", pk=transfer.member.pk)
+    return _form_page(
+        request,
+        form,
+        "登记介绍信回执",
+        subject=str(transfer),
+        cancel_url=reverse("members:member_detail", args=[transfer.member.pk]),
+    )
+
+
+def transfer_follow_up(request, pk):
+    transfer = _transfer_or_404(request, pk)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_add(transfer=transfer, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已记录回执跟踪情况。")
+            return redirect("members:member_detail", pk=transfer.member.pk)
+    return _form_page(
+        request,
+        form,
+        "回执跟踪",
+        subject=str(transfer),
+        cancel_url=reverse("members:member_detail", args=[transfer.member.pk]),
+    )

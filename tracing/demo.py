@@ -45,7 +45,7 @@ def _log(case, user, stories, when):
 
 def seed(world, rng, stdout=None):
     lost = list(
-        Member.objects.filter(contact_status=ContactStatus.LOST, cases__isnull=True)
+        Member.objects.filter(contact_status=ContactStatus.LOST, cases__isnull=True, party_status="normal")
         .select_related("organization")
         .order_by("organization__path", "pk")
     )

@@ -38,7 +38,60 @@ def _member_data(world, kwargs):
     }
 
 
+def _transfer(world):
+    from members.models import Transfer
+
+    member = MemberFactory(organization=world.orgs[BRANCH_A1])
+    transfer = Transfer.objects.create(
+        member=member,
+        direction="out",
+        nature="temporary",
+        phone="1",
+        destination="西安",
+        backup_contact="父亲",
+        other_organization="某党支部",
+        talk_on=date(2026, 10, 1),
+        talk_record="谈话",
+        recorded_by=world.users["branch_a1"],
+    )
+    return {"pk": transfer.pk}
+
+
+ONLY_BRANCH = {"committee_a": 403, "county": 403}
+
 ENTRIES = {
+    "members:transfer_out": Entry(
+        build=_member,
+        post=lambda w, k: {
+            "nature": "temporary",
+            "phone": "139",
+            "destination": "西安",
+            "backup_contact": "父亲",
+            "other_organization": "某党支部",
+            "talk_on": "2026-10-01",
+            "talk_record": "谈话",
+        },
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
+    "members:transfer_in": Entry(
+        build=_member,
+        post=lambda w, k: {"other_organization": "某党支部", "talk_on": "2026-10-01", "talk_record": "谈话"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
+    "members:transfer_receipt": Entry(
+        build=_transfer,
+        post=lambda w, k: {"received_on": "2026-10-05"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
+    "members:transfer_follow_up": Entry(
+        build=_transfer,
+        post=lambda w, k: {"on": "2026-10-05", "note": "电话跟踪"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
     "members:member_list": Entry(),
     "members:member_detail": Entry(build=_member),
     "members:member_edit": Entry(

@@ -12,4 +12,8 @@ urlpatterns = [
     path("statistics/members/", views.statistics_members, name="statistics_members"),
     path("record/<int:case_pk>.pdf", views.record_pdf, name="record_pdf"),
     path("card/<int:org_pk>.pdf", views.card_pdf, name="card_pdf"),
+    path("submissions/", views.submission_status, name="submission_status"),
+    path("submissions/submit/", views.submission_submit, name="submission_submit"),
+    path("submissions/<int:pk>/return/", views.submission_return, name="submission_return"),
+    path("submissions/<int:pk>.xlsx", views.submission_file, name="submission_file"),
 ]

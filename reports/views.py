@@ -3,18 +3,22 @@
 import io
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
 
 from lianxin import access
 from lianxin.disclosure import disclosure_record
 from lianxin.models import Disclosure, Organization, OrgKind, Post
 from members.models import Member
-from reports import builders, pdf, xlsx
+from reports import builders, pdf, submissions, xlsx
 from reports.layout import REMARKS, TITLE, header_html_rows
+from reports.models import Submission
 from tracing.queries import cases_visible_to
 
 EXPORT = "export_reports"
@@ -191,4 +195,69 @@ def card_pdf(request, org_pk):
     )
     return _download(
         pdf.card_pdf(branch, list(posts)), _quote(f"联心卡-{branch.name}.pdf"), "application/pdf"
+    )
+
+
+def submission_status(request):
+    """逐级报: this unit's own submission for the census date, and the units directly below."""
+    org, as_of = _org_and_date(request)
+    return render(
+        request,
+        "reports/submissions.html",
+        {
+            "org": org,
+            "as_of": as_of,
+            "own": submissions.current(org, as_of),
+            "children": submissions.status_of_children(org, as_of),
+            "returned": Submission.objects.filter(
+                organization=org, as_of=as_of, status=Submission.Status.RETURNED
+            ),
+        },
+    )
+
+
+@require_POST
+def submission_submit(request):
+    org, as_of = _org_and_date(request)
+    try:
+        submissions.submission_submit(organization=org, as_of=as_of, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已上报 {org.name} {as_of} 的失联党员名册。")
+    return redirect(f"{reverse('reports:submission_status')}?org={org.pk}&as_of={as_of}")
+
+
+@require_POST
+def submission_return(request, pk):
+    submission = access.get_or_404(
+        request.user, access.VIEW, Submission.objects.select_related("organization"), pk=pk
+    )
+    try:
+        submissions.submission_return(
+            submission=submission, reason=request.POST.get("reason", ""), acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已退回 {submission.unit_name} 的名册。")
+    parent = Organization.objects.filter(path=submission.organization.path[: -Organization.steplen]).first()
+    return redirect(f"{reverse('reports:submission_status')}?org={parent.pk}&as_of={submission.as_of}")
+
+
+def submission_file(request, pk):
+    submission = access.get_or_404(
+        request.user, access.VIEW, Submission.objects.select_related("organization"), pk=pk
+    )
+    access.require(request.user, EXPORT, submission)
+    disclosure_record(
+        user=request.user,
+        organization=submission.organization,
+        kind=Disclosure.Kind.EXPORT,
+        subject=f"已上报名册：{submission}",
+        fields=["身份证号", "联系电话"],
+        count=submission.rows,
+    )
+    return _download(
+        submission.file.read(), _quote(f"失联党员名册-{submission.unit_name}-{submission.as_of}.xlsx"), XLSX
     )

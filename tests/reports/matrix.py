@@ -15,7 +15,33 @@ def report(**kw):
     return Entry(query=_for_branch_a1, expect_get=OUTSIDE_404, **kw)
 
 
+def _submission(world):
+    from reports.submissions import submission_submit
+
+    return {
+        "pk": submission_submit(
+            organization=world.orgs[BRANCH_A1],
+            as_of=__import__("datetime").date(2026, 11, 1),
+            acting_user=world.users["branch_a1"],
+        ).pk
+    }
+
+
 ENTRIES = {
+    "reports:submission_status": report(),
+    # Submitting names its unit in ?org= of the POST URL; without it the user's own unit is meant.
+    "reports:submission_submit": Entry(
+        post=lambda w, k: {},
+        may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
+        get_status=405,
+    ),
+    "reports:submission_return": Entry(
+        build=_submission,
+        post=lambda w, k: {"reason": "有误"},
+        may_post=("committee_a", "county"),
+        get_status=405,
+    ),
+    "reports:submission_file": Entry(build=_submission),
     "reports:index": Entry(),
     "reports:roster_xlsx": report(),
     "reports:register_xlsx": report(),

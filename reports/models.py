@@ -1,0 +1,50 @@
+"""逐级报: a unit submits its 失联党员名册 for a census date; the file is frozen as submitted."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from lianxin.models import Organization
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "已上报"
+        RETURNED = "returned", "已退回"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="submissions", verbose_name="填报单位"
+    )
+    as_of = models.DateField("排查结束日期", db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    rows = models.PositiveIntegerField("人数")
+    file = models.FileField("上报文件", upload_to="submissions/%Y/")
+    unit_name = models.CharField("填报单位名称（上报时）", max_length=200)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上报人"
+    )
+    submitted_at = models.DateTimeField("上报时间", auto_now_add=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="退回人",
+    )
+    return_reason = models.CharField("退回理由", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    scope_path_field = "organization__path"
+
+    class Meta:
+        verbose_name = "名册上报"
+        verbose_name_plural = "名册上报"
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit_name} {self.as_of} {self.get_status_display()}"
+
+    @property
+    def scope_organization(self):
+        return self.organization

@@ -1,0 +1,90 @@
+"""逐级报: submit a frozen 名册 for a census date, see who below has submitted, return one with a reason."""
+
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from lianxin import access
+from lianxin.audit import audited
+from lianxin.models import Organization
+from members.models import Member
+from reports import builders, xlsx
+from reports.models import Submission
+
+
+def current(organization, as_of):
+    return Submission.objects.filter(
+        organization=organization, as_of=as_of, status=Submission.Status.SUBMITTED
+    ).first()
+
+
+@audited
+@transaction.atomic
+def submission_submit(*, organization, as_of, acting_user):
+    if not access.can(acting_user, "export_reports", organization):
+        raise PermissionDenied
+    if current(organization, as_of):
+        raise ValidationError("该排查日期的名册已上报；如需修改，请上级党组织先退回。")
+    members = Member.objects.filter(organization__path__startswith=organization.path)
+    stream = io.BytesIO()
+    count = xlsx.write_roster(
+        stream,
+        builders.roster_rows(members, as_of),
+        title="失联党员名册",
+        unit=organization.name,
+        filled_on=as_of,
+    )
+    submission = Submission(
+        organization=organization,
+        as_of=as_of,
+        rows=count,
+        unit_name=organization.name,
+        submitted_by=acting_user,
+    )
+    submission.file.save(
+        f"roster-{organization.code}-{as_of}.xlsx", ContentFile(stream.getvalue()), save=False
+    )
+    submission.save()
+    return submission
+
+
+@audited
+@transaction.atomic
+def submission_return(*, submission, reason, acting_user):
+    submission = Submission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
+    org = submission.organization
+    parent = Organization.objects.filter(path=org.path[: -Organization.steplen]).first()
+    if parent is None or not (
+        access.can(acting_user, "review_committee", parent)
+        or access.can(acting_user, "approve_department", parent)
+    ):
+        raise PermissionDenied
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError("该名册已退回。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明退回理由。"})
+    submission.status, submission.return_reason, submission.returned_by = (
+        Submission.Status.RETURNED,
+        reason,
+        acting_user,
+    )
+    submission.save()
+    return submission
+
+
+def status_of_children(organization, as_of):
+    """[(child, its current submission or None)] — one query for the children, one for their submissions."""
+    children = list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth=organization.depth + 1
+        ).order_by("path")
+    )
+    by_org = {
+        s.organization_id: s
+        for s in Submission.objects.filter(
+            organization__in=children, as_of=as_of, status=Submission.Status.SUBMITTED
+        )
+    }
+    return [(child, by_org.get(child.pk)) for child in children]

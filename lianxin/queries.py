@@ -22,3 +22,26 @@ def acting_organization(user):
     """The organization the user mainly acts for: the highest one they hold a post at."""
     posts = active_posts(user)
     return posts[0].organization if posts else None
+
+
+def filter_choices(user, limit=300):
+    """Organizations to offer in a list filter: the user's own top units and the units directly
+    below them — a handful for a branch or a county, not the 60,000 branches of a province."""
+    from django.db.models import Q
+
+    from lianxin import access
+    from lianxin.models import Organization
+
+    orgs = access.scoped(user, access.VIEW, Organization.objects.all())
+    if access.is_unrestricted(user):
+        top = Organization.objects.filter(depth=1)
+    else:
+        top = Organization.objects.filter(path__in=access.granted_paths(user, access.VIEW))
+    top = list(top.order_by("path")[:limit])
+    if not top:
+        return []
+    below = Q()
+    for node in top:
+        below |= Q(path__startswith=node.path, depth=node.depth + 1)
+    children = list(orgs.filter(below).order_by("path")[: max(0, limit - len(top))])
+    return sorted(top + children, key=lambda o: o.path)

@@ -10,6 +10,7 @@ from lianxin import access
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
+from lianxin.queries import filter_choices
 from members import services
 from members.forms import (
     AbsenceForm,
@@ -71,10 +72,13 @@ def member_list(request):
             party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
         )
     page = paginate(request, members.order_by("organization__path", "name", "pk"))
-    branches = access.scoped(
-        request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH)
-    ).order_by("path")
-    manageable = [b for b in branches if access.can(request.user, MANAGE, b)]
+    branches = filter_choices(request.user)
+    # The branches the user registers members in (a secretary's own; never a province's 60,000).
+    manageable = list(
+        access.scoped(request.user, MANAGE, Organization.objects.filter(kind=OrgKind.BRANCH)).order_by(
+            "path"
+        )[:20]
+    )
     return render(
         request,
         "members/member_list.html",

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from lianxin import access
 from lianxin.formerrors import apply_validation_error as _apply
-from lianxin.models import Organization, OrgKind
+from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
+from lianxin.queries import filter_choices
 from members.models import Member
 from members.status import duration_text
 from tracing import services
@@ -57,9 +58,7 @@ def case_list(request):
     today = timezone.localdate()
     for case in page.object_list:
         case.duration = duration_text(case.lost_since, case.closed_on or today)
-    branches = access.scoped(
-        request.user, access.VIEW, Organization.objects.exclude(kind=OrgKind.BRANCH, numchild__gt=0)
-    ).order_by("path")
+    branches = filter_choices(request.user)
     return render(
         request,
         "tracing/case_list.html",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from lianxin import access
 from lianxin.dashboard import Panel
 from members.models import Absence, ContactStatus, Member, PartyStatus, Transfer
-from members.status import WARNING_DAYS, lost_threshold
+from members.status import WARNING_DAYS, add_months, lost_threshold
 
 ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
 
@@ -47,7 +47,29 @@ def panels(user):
         .order_by("talk_on")
     )
     expired = receipts.filter(letter_valid_until__lt=today).count()
+    graduates_due = access.scoped(
+        user,
+        access.VIEW,
+        Absence.objects.filter(
+            kind="graduate", returned_on__isnull=True, left_on__lte=add_months(today, -22)
+        ),
+    ).select_related("member")
     return [
+        Panel(
+            "毕业生组织关系在校将满两年",
+            graduates_due.count(),
+            list_url,
+            "warn",
+            [
+                (
+                    a.member.name,
+                    reverse("members:member_detail", args=[a.member.pk]),
+                    f"离校 {a.left_on:%Y-%m-%d}",
+                )
+                for a in graduates_due[:5]
+            ],
+            "组织关系在高校最多保留两年，请督促转接",
+        ),
         Panel(
             "介绍信回执未收回",
             receipts.count(),

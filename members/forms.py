@@ -26,10 +26,26 @@ class MemberForm(forms.ModelForm):
             "workplace",
             "occupation",
             "key_group",
+            "liaison",
             "flow_card_number",
             "remark",
         ]
         widgets = {"birth_date": DATE, "joined_on": DATE}
+
+    def __init__(self, *args, branch=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from lianxin.models import Post
+
+        branch = branch or getattr(self.instance, "organization", None)
+        holders = (
+            Post.objects.filter(organization=branch, ended_on__isnull=True).values("user") if branch else []
+        )
+        self.fields["liaison"].queryset = (
+            get_user_model().objects.filter(pk__in=holders).order_by("first_name")
+        )
+        self.fields["liaison"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
     def clean_id_number(self):
         try:

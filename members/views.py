@@ -136,7 +136,7 @@ def _form_page(request, form, title, *, subject="", cancel_url="/", submit_label
 
 def member_add(request, org_pk):
     branch = _branch_or_404(request, org_pk)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
         member.organization = branch

@@ -55,7 +55,8 @@ def case_open(
     *, member, acting_user, reason=LossReason.OTHER, reason_remark="", lost_since=None, lost_since_reason=""
 ):
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if member.party_status not in (PartyStatus.NORMAL, PartyStatus.CORRECTION):
+    # 停止党籍 members are still searched for: contact re-established opens the way to 恢复党籍.
+    if member.party_status not in (PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED):
         raise ValidationError(
             f"{member.name}的党籍状态为“{member.get_party_status_display()}”，不能立案查找。"
         )

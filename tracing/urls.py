@@ -5,6 +5,7 @@ from tracing import views
 app_name = "tracing"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("census/", views.census_list, name="census_list"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/attempts/", views.attempt_add, name="attempt_add"),

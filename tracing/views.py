@@ -1,5 +1,6 @@
 """Case pages: the list, a case with its search log, the fast attempt form, closing."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -9,12 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access
+from lianxin.audit import acting_as
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
 from members.models import Member
-from members.status import duration_text
+from members.status import add_months, duration_text
 from tracing import services
 from tracing.forms import (
     AssistanceAnswerForm,
@@ -25,7 +27,7 @@ from tracing.forms import (
     OpenCaseForm,
     SecondSearchForm,
 )
-from tracing.models import AssistanceRequest, CaseStatus, Channel, LossReason, SearchAttempt
+from tracing.models import AssistanceRequest, CaseStatus, CensusPeriod, Channel, LossReason, SearchAttempt
 from tracing.queries import cases_visible_to, is_helper_only
 
 LOG = "log_search"
@@ -46,6 +48,14 @@ def case_list(request):
     status = request.GET.get("status", "")
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
+    band = request.GET.get("band", "")
+    today = timezone.localdate()
+    if band == "lt1":  # 与党组织失去联系时间: under a year, one to two years, over two years
+        cases = cases.filter(lost_since__gt=add_months(today, -12))
+    elif band == "1to2":
+        cases = cases.filter(lost_since__lte=add_months(today, -12), lost_since__gt=add_months(today, -24))
+    elif band == "gt2":
+        cases = cases.filter(lost_since__lte=add_months(today, -24))
     reason = request.GET.get("reason", "")
     if reason.isdigit():
         cases = cases.filter(reason=int(reason))
@@ -67,6 +77,7 @@ def case_list(request):
             "q": q,
             "status": status,
             "reason": reason,
+            "band": band,
             "org": org,
             "statuses": CaseStatus.choices,
             "reasons": LossReason.choices,
@@ -368,4 +379,50 @@ def assistance_answer(request, pk):
             "subject": item.request_text,
             "cancel_url": reverse("tracing:case_detail", args=[item.case_id]),
         },
+    )
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CensusForm(forms.ModelForm):
+    class Meta:
+        model = CensusPeriod
+        fields = ["organization", "name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            pk__in=[o.pk for o in filter_choices(user)]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "结束日期不能早于开始日期。")
+        return data
+
+
+def census_list(request):
+    """排查: periods opened for the user's units or above them; the 名册 of each is as of its end."""
+    own = access.scope_q(request.user, access.VIEW, "organization__path")
+    paths = set()
+    for path in access.granted_paths(request.user, access.VIEW):
+        paths.update(path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen))
+    periods = CensusPeriod.objects.select_related("organization")
+    if own is not None:
+        periods = periods.filter(own | Q(organization__path__in=paths))
+    form = CensusForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        access.require(request.user, "export_reports", form.cleaned_data["organization"])
+        with acting_as(request.user):
+            period = form.save()
+        messages.success(
+            request,
+            f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
+        )
+        return redirect("tracing:census_list")
+    return render(
+        request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
     )

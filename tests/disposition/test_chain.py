@@ -461,3 +461,26 @@ def test_batch_approval_decides_each_waiting_step_and_skips_the_rest(world, org,
         == 302
     )
     assert DispositionStep.objects.filter(disposition=ds[0]).count() == 2
+
+
+def test_suspended_member_who_is_found_can_be_restored(world, org, branch_voters):
+    from tracing import services as tracing_services
+
+    case = _case(world, org)
+    d = services.disposition_propose(
+        case=case, outcome=Outcome.SUSPEND_UNREACHABLE, proposal="x", acting_user=world.users["branch_a1"]
+    )
+    _run(d, _users(world))
+    member = case.member
+    member.refresh_from_db()
+    assert member.party_status == PartyStatus.SUSPENDED
+    again = tracing_services.case_open(member=member, acting_user=world.users["branch_a1"], reason=1)
+    tracing_services.case_close(
+        case=again, acting_user=world.users["branch_a1"], outcome="contacted", evidence="本人回乡后主动联系"
+    )
+    restore = services.disposition_propose(
+        case=again, outcome=Outcome.RESTORE, proposal="申请恢复党籍", acting_user=world.users["branch_a1"]
+    )
+    assert _run(restore, _users(world)) == ["branch_committee", "committee_approval", "department_approval"]
+    member.refresh_from_db()
+    assert member.party_status == PartyStatus.NORMAL

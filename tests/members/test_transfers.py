@@ -44,7 +44,9 @@ def test_letter_validity_comes_from_the_setting(world, org, settings):
 
 def test_permanent_transfer_leaves_the_branch_when_the_receipt_is_back(world, org, client_for):
     member = MemberFactory(organization=org("branch_a1"), name="转出甲")
-    transfer = _out(member, world.users["branch_a1"], letter_issued_on=date(2026, 6, 1))  # valid 90 days: expired
+    transfer = _out(
+        member, world.users["branch_a1"], letter_issued_on=date(2026, 6, 1)
+    )  # valid 90 days: expired
     home = client_for("branch_a1").get("/").content.decode()
     assert "介绍信回执未收回" in home and "转出甲" in home and "已过有效期" in home
     services.follow_up_add(

@@ -44,7 +44,19 @@ def _assistance(world):
     return {"pk": request.pk}
 
 
+ALL = ("branch_a1", "branch_a2", "committee_a", "committee_b", "county")
+
 ENTRIES = {
+    # Each user opens a 排查 only for a unit of their own (others are not offered: the form refuses them).
+    "tracing:census_list": Entry(
+        post=lambda w, k: {
+            "organization": w.orgs[BRANCH_A1].pk,
+            "name": "2026年排查",
+            "starts_on": "2026-10-01",
+            "ends_on": "2026-10-31",
+        },
+        may_post=ALL,
+    ),
     "tracing:assistance_request": Entry(
         build=_case,
         post=lambda w, k: {"to_organization": w.orgs["610581003001"].pk, "text": "请协助"},

@@ -166,3 +166,32 @@ def test_case_list_queries_are_constant(world, org, client_for):
     for _ in range(30):
         CaseFactory(member=MemberFactory(organization=org("branch_b1")), opened_by=user)
     assert count() == few
+
+
+def test_census_is_opened_for_own_units_only(world, org, client_for):
+    from tracing.models import CensusPeriod
+
+    data = {"name": "2026年排查", "starts_on": "2026-10-01", "ends_on": "2026-10-31"}
+    client_for("branch_a2").post(
+        reverse("tracing:census_list"), {**data, "organization": org("branch_a1").pk}
+    )
+    assert not CensusPeriod.objects.exists()
+    client_for("county").post(reverse("tracing:census_list"), {**data, "organization": org("county").pk})
+    assert CensusPeriod.objects.get().organization == org("county")
+    assert "2026年排查" in client_for("branch_a1").get(reverse("tracing:census_list")).content.decode()
+
+
+def test_duration_band_filter(world, org, client_for):
+    user = world.users["branch_a1"]
+    old = CaseFactory(
+        member=MemberFactory(organization=org("branch_a1"), name="久失联"),
+        opened_by=user,
+        lost_since=date(2023, 1, 1),
+    )
+    CaseFactory(
+        member=MemberFactory(organization=org("branch_a1"), name="新失联"),
+        opened_by=user,
+        lost_since=timezone.localdate() - timedelta(days=200),
+    )
+    page = client_for("branch_a1").get(reverse("tracing:case_list"), {"band": "gt2"}).content.decode()
+    assert old.member.name in page and "新失联" not in page

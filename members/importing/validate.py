@@ -33,8 +33,11 @@ class RowError:
     reason: str
 
 
+CONTROL = dict.fromkeys(range(32))  # control characters (NUL breaks PostgreSQL text) never belong in a 花名册 cell
+
+
 def _text(value, limit=200):
-    return "" if value is None else str(value).strip()[:limit]
+    return "" if value is None else str(value).translate(CONTROL).strip()[:limit]
 
 
 def _gender(value):

@@ -36,27 +36,34 @@ TARGETS = {
 }
 
 
-def measure(fn, *, runs=15, warmup=2):
+def measure(fn, *, runs=15, warmup=2, queries=True, memory=True):
+    """Median and p95 of `runs` timed calls, the queries of one call, and the peak memory of one
+    more call traced separately (tracemalloc slows Python code several times: never while timing)."""
     for _ in range(warmup):
         fn()
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
+    query_count = None
+    if queries:
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        query_count = len(ctx.captured_queries)
     times = []
-    tracemalloc.start()
     for _ in range(runs):
         t = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t) * 1000)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    peak = None
+    if memory:
+        tracemalloc.start()
+        fn()
+        peak = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     return {
         "median_ms": round(statistics.median(times), 2),
         "p95_ms": round(p95, 2),
-        "queries": queries,
-        "peak_mb": round(peak, 1),
+        "queries": query_count,
+        "peak_mb": peak,
     }
 
 
@@ -254,7 +261,7 @@ class Command(BaseCommand):
             {
                 "operation": "名册 10万行（openpyxl 默认模式，对照）",
                 "size": 100_000,
-                **measure(default_mode, runs=2, warmup=0),
+                **measure(default_mode, runs=1, warmup=0, queries=False),
             }
         )
         cases = list(LostContactCase.objects.select_related("member", "organization")[:100])
@@ -270,7 +277,13 @@ class Command(BaseCommand):
                 {
                     "operation": "全程纪实表 PDF（100件）",
                     "size": len(cases),
-                    **measure(lambda: [pdf.record_pdf(c) for c in cases], runs=1, warmup=0),
+                    **measure(
+                        lambda: [pdf.record_pdf(c) for c in cases],
+                        runs=1,
+                        warmup=0,
+                        queries=False,
+                        memory=False,
+                    ),
                 }
             )
         with tempfile.TemporaryDirectory() as folder:
@@ -318,7 +331,11 @@ class Command(BaseCommand):
                 )
                 transaction.set_rollback(True)
 
-        row = {"operation": "导入 10万行", "size": n, **measure(run, runs=1, warmup=0)}
+        row = {
+            "operation": "导入 10万行",
+            "size": n,
+            **measure(run, runs=1, warmup=0, queries=False, memory=False),
+        }
         report = result["report"]
         row["note"] = f"created {report.created}, errors {len(report.errors)}"
         return row

@@ -45,3 +45,16 @@ def filter_choices(user, limit=300):
         below |= Q(path__startswith=node.path, depth=node.depth + 1)
     children = list(orgs.filter(below).order_by("path")[: max(0, limit - len(top))])
     return sorted(top + children, key=lambda o: o.path)
+
+
+def name_as_of(organization, day):
+    """The organization's name in force on `day` (from its history): forms show the names of their time."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    moment = timezone.make_aware(datetime.combine(day, time.max))
+    try:
+        return organization.history.as_of(moment).name
+    except organization.DoesNotExist:
+        return organization.name  # created later than `day` (or before history was kept)

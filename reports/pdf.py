@@ -9,6 +9,7 @@ from weasyprint import HTML
 
 from disposition.chain import STAGES
 from disposition.models import Decision, DispositionStatus
+from lianxin.queries import name_as_of
 from members.status import duration_text
 
 COPIES = ("党支部存档", "基层党委存档", "县委组织部存档", "失联党员查找处置档案")
@@ -34,17 +35,20 @@ def record_context(case):
             if step.decision != Decision.RETURN:
                 steps[step.stage] = step  # the last valid decision of each stage
     for stage in STAGES:
+        step = steps.get(stage.key)
         sections.append(
             {
                 "stage": stage,
-                "step": steps.get(stage.key),
+                "step": step,
+                # The seal carries the organization's name of the day of the step, not today's.
+                "seal_name": name_as_of(step.organization, step.decided_on) if step else "",
                 "applies": not applicable or stage.key in applicable,
             }
         )
     return {
         "case": case,
         "member": member,
-        "unit": case.organization.name,
+        "unit": name_as_of(case.organization, case.closed_on or timezone.localdate()),
         "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
         "attempts": attempts,
         "blank_rows": blank_rows,

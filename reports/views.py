@@ -41,9 +41,12 @@ def _org_and_date(request):
     return org, min(as_of, timezone.localdate())
 
 
-def _download(content, filename, content_type):
+def _download(content, filename, content_type, request=None):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    token = request.GET.get("download_token", "") if request else ""
+    if token.isdigit():  # tells static/js/busy.js that the file has arrived
+        response.set_cookie("lianxin_download", token, max_age=60, samesite="Lax", secure=request.is_secure())
     return response
 
 
@@ -80,7 +83,7 @@ def roster_xlsx(request):
         fields=["身份证号", "联系电话"],
         count=count,
     )
-    return _download(stream.getvalue(), _quote(f"失联党员名册-{org.name}-{as_of}.xlsx"), XLSX)
+    return _download(stream.getvalue(), _quote(f"失联党员名册-{org.name}-{as_of}.xlsx"), XLSX, request)
 
 
 def register_xlsx(request):
@@ -103,7 +106,7 @@ def register_xlsx(request):
         count=count,
     )
     return _download(
-        stream.getvalue(), _quote(f"经查找仍然无法取得联系党员登记表-{org.name}-{as_of}.xlsx"), XLSX
+        stream.getvalue(), _quote(f"经查找仍然无法取得联系党员登记表-{org.name}-{as_of}.xlsx"), XLSX, request
     )
 
 
@@ -145,7 +148,7 @@ def statistics_xlsx(request):
     rows = builders.statistics_rows(org, as_of, _members(request, org))
     stream = io.BytesIO()
     xlsx.write_statistics(stream, rows, unit=org.name, as_of=as_of, filled_on=timezone.localdate())
-    return _download(stream.getvalue(), _quote(f"统计表-{org.name}-{as_of}.xlsx"), XLSX)
+    return _download(stream.getvalue(), _quote(f"统计表-{org.name}-{as_of}.xlsx"), XLSX, request)
 
 
 def statistics_members(request):

@@ -258,3 +258,54 @@ def test_date_in_future_is_clamped_to_today(world, org, client_for):
         .content.decode()
     )
     assert f"{timezone.localdate():%Y年%-m月%-d日}" in page
+
+
+def test_record_shows_names_in_force_at_each_step(world, org, client_for, tmp_path):
+    import datetime as dt
+
+    from disposition import services as chain
+    from lianxin.models import Organization
+
+    committee = org("committee_a")
+    MemberFactory.create_batch(3, organization=org("branch_a1"))
+    member = MemberFactory(organization=org("branch_a1"), name="钱更名")
+    case = CaseFactory(
+        member=member,
+        opened_by=world.users["branch_a1"],
+        status=CaseStatus.UNREACHABLE,
+        closed_on=date(2026, 8, 1),
+    )
+    d = chain.disposition_propose(
+        case=case, outcome=Outcome.SUSPEND_UNREACHABLE, proposal="x", acting_user=world.users["branch_a1"]
+    )
+    chain.step_decide(
+        disposition=d,
+        stage="branch_committee",
+        decision="agree",
+        opinion="同意",
+        acting_user=world.users["branch_a1"],
+        meeting={"meeting_date": date(2026, 9, 1)},
+        decided_on=date(2026, 9, 1),
+    )
+    chain.step_decide(
+        disposition=d,
+        stage="committee_pre",
+        decision="agree",
+        opinion="预审同意",
+        acting_user=world.users["committee_a"],
+        decided_on=date(2026, 9, 2),
+    )
+    Organization.history.filter(id=committee.pk).update(history_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    committee.name = "中共华阳县城关街道工作委员会"  # renamed after the step
+    committee.save()
+    response = client_for("county").get(reverse("reports:record_pdf", args=[case.pk]))
+    path = tmp_path / "r.pdf"
+    path.write_bytes(response.content)
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
+    assert "中共华阳县城关镇委员会" in text and "城关街道工作委员会" not in text

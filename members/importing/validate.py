@@ -33,7 +33,8 @@ class RowError:
     reason: str
 
 
-CONTROL = dict.fromkeys(range(32))  # control characters (NUL breaks PostgreSQL text) never belong in a 花名册 cell
+# Control characters never belong in a 花名册 cell (and NUL breaks PostgreSQL text).
+CONTROL = dict.fromkeys(range(32))
 
 
 def _text(value, limit=200):

@@ -63,11 +63,19 @@ def case_list(request):
     if org.isdigit():
         branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=org)
         cases = cases.filter(organization__path__startswith=branch.path)
-    cases = cases.annotate(attempt_count=Count("attempts")).order_by("status", "-opened_on", "-pk")
-    page = paginate(request, cases)
+    page = paginate(request, cases.order_by("status", "-opened_on", "-pk"))
+    # Attempts are counted for the page's rows only: a GROUP BY over the whole scope made the
+    # paginator's count scan every search attempt of a province.
+    counts = dict(
+        SearchAttempt.objects.filter(case__in=[c.pk for c in page.object_list])
+        .values_list("case")
+        .annotate(n=Count("pk"))
+        .values_list("case", "n")
+    )
     today = timezone.localdate()
     for case in page.object_list:
         case.duration = duration_text(case.lost_since, case.closed_on or today)
+        case.attempt_count = counts.get(case.pk, 0)
     branches = filter_choices(request.user)
     return render(
         request,

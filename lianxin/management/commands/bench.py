@@ -431,9 +431,8 @@ class Command(BaseCommand):
         }
 
     def write_json(self, output, total, rows):
-        pages = [
-            r for r in rows if "median_ms" in r and "（" in r["operation"] and "范围" not in r["operation"]
-        ]
+        page_labels = tuple(label for label, _path in PAGES) + ("案件详情",)
+        pages = [r for r in rows if r.get("median_ms") is not None and r["operation"].startswith(page_labels)]
         worst = max((r["median_ms"] for r in pages), default=None)
         data = {
             "machine": {

@@ -120,8 +120,17 @@ def run_user(base, persona, deadline, stats, rng):
         method, path, data, write_kind, success = action.make(rng)
         started = time.perf_counter()
         try:
-            status, location, _ = browser.request(method, path, data)
+            status, location, body = browser.request(method, path, data)
             ok = status == success
+            if os.environ.get("LOAD_DEBUG") and method == "POST":
+                print(
+                    "  POST",
+                    path,
+                    status,
+                    location,
+                    re.findall(r"errorlist\">([^<]*)", body)[:3],
+                    file=sys.stderr,
+                )
         except Exception as exc:  # a network failure is an error of the run, not of the script
             print(f"  {persona.username} {action.name}: {exc!r}", file=sys.stderr)
             ok = False

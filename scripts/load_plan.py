@@ -7,10 +7,12 @@ so a renamed view fails the run loudly instead of measuring 404s.
 
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from lianxin.audit import acting_as
 from lianxin.models import Organization, OrgKind, Post, Role
@@ -68,7 +70,8 @@ def _branch_actions(branch):
     members = _members_of(branch)
     member_list = _url("members:member_list")
     if member_list:
-        actions.append(Action("党员名单", "GET", [member_list, member_list + "?q=王"]))
+        # "?q=王", percent-encoded as a browser sends it
+        actions.append(Action("党员名单", "GET", [member_list, member_list + "?q=%E7%8E%8B"]))
     detail = [_url("members:member_detail", pk=pk) for pk in members]
     if members and detail[0]:
         actions.append(Action("党员详情", "GET", detail))
@@ -98,13 +101,16 @@ def _tracing_actions(branch):
         actions.append(Action("案件详情", "GET", detail))
     attempt = [_url("tracing:attempt_add", pk=pk) for pk in cases]
     if cases and attempt[0]:
+        when = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
         data = {
+            "searched_at": when,
             "channel": "phone",
             "process": "压力测试：拨打本人电话，无人接听。",
             "witness": "张三",
             "result": "no_trace",
         }
-        actions.append(Action("登记查找（写）", "POST", attempt, data, "tracing.SearchAttempt"))
+        # A saved attempt redirects to the case (302); the form shown again (200) saved nothing.
+        actions.append(Action("登记查找（写）", "POST", attempt, data, "tracing.SearchAttempt", success=302))
     return actions
 
 

@@ -196,35 +196,26 @@ def activity_add(request, org_pk):
 
 
 def dues_add(request, pk):
-    member = _member_or_404(request, pk, MANAGE)
-    form = DuesForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dues_record(member=member, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已登记党费。")
-            return redirect("members:member_detail", pk=member.pk)
-    url = reverse("members:member_detail", args=[member.pk])
-    return _form_page(request, form, "登记党费", subject=member.name, cancel_url=url)
+    def save(member, form):
+        services.dues_record(member=member, acting_user=request.user, **form.cleaned_data)
+
+    return _member_form_action(request, pk, DuesForm, save, "登记党费", "已登记党费。", member_kwarg=True)
+
+
+def _attached(service, field, user):
+    """save() for a ModelForm whose object belongs to the member: attach it, then call the service."""
+
+    def save(member, form):
+        obj = form.save(commit=False)
+        obj.member = member
+        service(**{field: obj}, acting_user=user)
+
+    return save
 
 
 def absence_add(request, pk):
-    member = _member_or_404(request, pk, MANAGE)
-    form = AbsenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        absence = form.save(commit=False)
-        absence.member = member
-        try:
-            services.absence_record(absence=absence, acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已登记外出。")
-            return redirect("members:member_detail", pk=member.pk)
-    url = reverse("members:member_detail", args=[member.pk])
-    return _form_page(request, form, "外出登记", subject=member.name, cancel_url=url)
+    save = _attached(services.absence_record, "absence", request.user)
+    return _member_form_action(request, pk, AbsenceForm, save, "外出登记", "已登记外出。")
 
 
 def absence_return(request, pk):
@@ -246,20 +237,8 @@ def absence_return(request, pk):
 
 
 def contact_add(request, pk):
-    member = _member_or_404(request, pk, MANAGE)
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.member = member
-        try:
-            services.contact_add(contact=contact, acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已添加联系人。")
-            return redirect("members:member_detail", pk=member.pk)
-    url = reverse("members:member_detail", args=[member.pk])
-    return _form_page(request, form, "添加联系人", subject=member.name, cancel_url=url)
+    save = _attached(services.contact_add, "contact", request.user)
+    return _member_form_action(request, pk, ContactForm, save, "添加联系人", "已添加联系人。")
 
 
 def _transfer_or_404(request, pk):
@@ -271,10 +250,10 @@ def _transfer_or_404(request, pk):
     return transfer
 
 
-def _member_form_action(request, pk, form_class, save, title, success):
+def _member_form_action(request, pk, form_class, save, title, success, *, member_kwarg=False):
     """A member-scoped form whose valid data goes to one service; errors stay on the form."""
     member = _member_or_404(request, pk, MANAGE)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, **({"member": member} if member_kwarg else {}))
     if request.method == "POST" and form.is_valid():
         try:
             save(member, form)
@@ -293,22 +272,14 @@ def _member_form_action(request, pk, form_class, save, title, success):
 
 
 def transfer_out(request, pk):
-    def save(member, form):
-        transfer = form.save(commit=False)
-        transfer.member = member
-        services.transfer_out(transfer=transfer, acting_user=request.user)
-
+    save = _attached(services.transfer_out, "transfer", request.user)
     return _member_form_action(
         request, pk, TransferOutForm, save, "组织关系转出", "已登记转出，回执收回前将持续跟踪。"
     )
 
 
 def transfer_in(request, pk):
-    def save(member, form):
-        transfer = form.save(commit=False)
-        transfer.member = member
-        services.transfer_in(transfer=transfer, acting_user=request.user)
-
+    save = _attached(services.transfer_in, "transfer", request.user)
     return _member_form_action(request, pk, TransferInForm, save, "组织关系转入", "已登记转入谈话。")
 
 

@@ -58,3 +58,26 @@ def name_as_of(organization, day):
         return organization.history.as_of(moment).name
     except organization.DoesNotExist:
         return organization.name  # created later than `day` (or before history was kept)
+
+
+def names_as_of(path_prefix, day):
+    """{organization id: name in force on `day`} for a subtree, in one query over the history."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from lianxin.models import Organization
+
+    moment = timezone.make_aware(datetime.combine(day, time.max))
+    names = {}
+    rows = (
+        Organization.history.filter(path__startswith=path_prefix, history_date__lte=moment)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "name", "history_type")
+    )
+    for org_id, name, kind in rows.iterator(chunk_size=5000):
+        if kind == "-":
+            names.pop(org_id, None)
+        else:
+            names[org_id] = name  # the latest change on or before the day wins
+    return names

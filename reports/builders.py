@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, Subquery
 from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import stats_column
 from lianxin.models import Organization
+from lianxin.queries import names_as_of
 from members.models import Member, PartyStatus
 from members.status import duration_text, lost_threshold
 from tracing.models import CaseStatus, LostContactCase
@@ -57,7 +58,9 @@ def roster_members(members, as_of: date):
     )
 
 
-def roster_rows(members, as_of: date):
+def roster_rows(members, as_of: date, path_prefix=""):
+    """The 名册 rows; organization names as they were on the census end (from history)."""
+    names = names_as_of(path_prefix, as_of)
     for number, m in enumerate(roster_members(members, as_of).iterator(chunk_size=2000), start=1):
         yield RosterRow(
             number,
@@ -68,7 +71,7 @@ def roster_rows(members, as_of: date):
             f"{m.joined_on:%Y.%m}",
             m.id_number,
             m.phone,
-            m.organization.name,
+            names.get(m.organization_id, m.organization.name),
             m.organization.category,
             m.occupation,
             duration_text(m.last_contact_on, as_of),
@@ -77,8 +80,9 @@ def roster_rows(members, as_of: date):
         )
 
 
-def register_rows(cases, as_of: date):
+def register_rows(cases, as_of: date, path_prefix=""):
     """Cases still not contacted after the committee's second search: the 登记表."""
+    names = names_as_of(path_prefix, as_of)
     cases = (
         cases.filter(status=CaseStatus.UNREACHABLE, second_search_done_on__lte=as_of)
         .select_related("member", "organization")
@@ -95,7 +99,7 @@ def register_rows(cases, as_of: date):
             f"{m.joined_on:%Y.%m}",
             m.id_number,
             m.phone,
-            c.organization.name,
+            names.get(c.organization_id, c.organization.name),
             c.organization.category,
             m.occupation,
             duration_text(c.lost_since, c.closed_on or as_of),
@@ -218,8 +222,9 @@ def statistics_rows(organization, as_of: date, scope_members):
             path__startswith=organization.path, depth=organization.depth + 1
         ).order_by("path")
     )
-    rows = {c.path: StatisticsRow(c, c.name) for c in children}
-    own = StatisticsRow(organization, f"{organization.name}（直属）")
+    names = names_as_of(organization.path, as_of)  # the names in force on the date of the table
+    rows = {c.path: StatisticsRow(c, names.get(c.pk, c.name)) for c in children}
+    own = StatisticsRow(organization, f"{names.get(organization.pk, organization.name)}（直属）")
     total = StatisticsRow(None, "合计")
     step = len(organization.path) + Organization.steplen
     for member_id, path, status, closed_on, outcome, contacted, has_active in cases:

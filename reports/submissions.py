@@ -31,7 +31,7 @@ def submission_submit(*, organization, as_of, acting_user):
     stream = io.BytesIO()
     count = xlsx.write_roster(
         stream,
-        builders.roster_rows(members, as_of),
+        builders.roster_rows(members, as_of, organization.path),
         title="失联党员名册",
         unit=organization.name,
         filled_on=as_of,

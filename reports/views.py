@@ -70,7 +70,7 @@ def roster_xlsx(request):
     stream = io.BytesIO()
     count = xlsx.write_roster(
         stream,
-        builders.roster_rows(_members(request, org), as_of),
+        builders.roster_rows(_members(request, org), as_of, org.path),
         title="失联党员名册",
         unit=org.name,
         filled_on=as_of,
@@ -92,7 +92,7 @@ def register_xlsx(request):
     stream = io.BytesIO()
     count = xlsx.write_roster(
         stream,
-        builders.register_rows(cases, as_of),
+        builders.register_rows(cases, as_of, org.path),
         title="经查找仍然无法取得联系党员登记表",
         unit=org.name,
         filled_on=as_of,

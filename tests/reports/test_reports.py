@@ -321,3 +321,34 @@ def test_statistics_relations_hold_on_the_demo_data(db):
     )  # raises if a relation fails
     total = rows[-1].counts
     assert total["A"] > 0 and total["A"] == total["B"] + total["O"] + total["X"]
+
+
+def test_roster_and_statistics_use_the_names_of_their_date(world, org, client_for):
+    import datetime as dt
+
+    from lianxin.models import Organization
+
+    branch = org("branch_a1")
+    MemberFactory(organization=branch, name="历史名", last_contact_on=date(2025, 1, 1))
+    CaseFactory(
+        member=MemberFactory(organization=branch, last_contact_on=date(2025, 1, 1)),
+        opened_by=world.users["branch_a1"],
+    )
+    Organization.history.filter(id=branch.pk).update(history_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    branch.name = "东街社区党支部（新名）"
+    branch.save()  # renamed today; a table as of 2026-11-01 shows the old name
+    response = client_for("committee_a").get(
+        reverse("reports:roster_xlsx"), {"org": org("committee_a").pk, "as_of": AS_OF}
+    )
+    units = {
+        r[8]
+        for r in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
+            min_row=4, values_only=True
+        )
+        if r[1] == "历史名"
+    }
+    assert units == {"城关镇东街社区党支部"}
+    from members.models import Member
+
+    labels = [r.label for r in builders.statistics_rows(org("committee_a"), AS_OF, Member.objects.all())]
+    assert "城关镇东街社区党支部" in labels and "东街社区党支部（新名）" not in labels

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         with open(output, "wb") as stream:
             count = xlsx.write_roster(
                 stream,
-                builders.register_rows(cases, day),
+                builders.register_rows(cases, day, organization.path),
                 title="经查找仍然无法取得联系党员登记表",
                 unit=organization.name,
                 filled_on=day,

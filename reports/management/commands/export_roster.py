@@ -17,7 +17,7 @@ class Command(BaseCommand):
         with open(output, "wb") as stream:
             count = xlsx.write_roster(
                 stream,
-                builders.roster_rows(members, day),
+                builders.roster_rows(members, day, organization.path),
                 title="失联党员名册",
                 unit=organization.name,
                 filled_on=day,

@@ -26,7 +26,7 @@ def panels(user):
         outcome=Outcome.CORRECTION,
         member__party_status=PartyStatus.CORRECTION,
         correction_until__lte=today + timedelta(days=30),
-    )
+    ).order_by("correction_until", "pk")
     suspended_due = approved.filter(
         outcome=Outcome.SUSPEND_UNREACHABLE,
         member__party_status=PartyStatus.SUSPENDED,

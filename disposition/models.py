@@ -67,6 +67,9 @@ class Disposition(models.Model):
         verbose_name = "组织处置"
         verbose_name_plural = "组织处置"
         ordering = ["-proposed_on", "-pk"]
+        indexes = [
+            models.Index(fields=["outcome", "status", "correction_until"], name="disposition_outcome_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],

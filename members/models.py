@@ -123,6 +123,12 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["organization", "contact_status"]),
             models.Index(fields=["organization", "last_contact_on"]),
+            # Few members are flagged at a time: a partial index keeps the 工作台's list instant.
+            models.Index(
+                fields=["unreachable_since"],
+                condition=models.Q(unreachable_since__isnull=False),
+                name="member_unreachable_idx",
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome
 from disposition.services import inbox
 from lianxin import access
-from lianxin.dashboard import Panel
+from lianxin.dashboard import Panel, count_and_first
 from members.models import PartyStatus
 from members.status import add_months
 
@@ -34,31 +34,25 @@ def panels(user):
     )
     link = reverse("disposition:inbox")
 
-    def items(qs, detail):
-        return [
-            (d.member.name, reverse("disposition:disposition_detail", args=[d.pk]), detail(d)) for d in qs[:5]
+    def panel(title, qs, level, detail):
+        count, rows = count_and_first(qs)
+        items = [
+            (d.member.name, reverse("disposition:disposition_detail", args=[d.pk]), detail(d)) for d in rows
         ]
+        return Panel(title, count, link, level, items)
 
+    waiting_panel = panel(
+        "组织处置待办", waiting.select_related("member"), "warn", lambda d: d.get_outcome_display()
+    )
+    if not waiting_panel.count:
+        waiting_panel.level = "info"
     return [
-        Panel(
-            "组织处置待办",
-            waiting.count(),
-            link,
-            "warn" if waiting.exists() else "info",
-            items(waiting.select_related("member"), lambda d: d.get_outcome_display()),
-        ),
-        Panel(
-            "限期改正即将到期",
-            correction.count(),
-            link,
-            "warn",
-            items(correction, lambda d: f"至 {d.correction_until:%Y-%m-%d}"),
-        ),
-        Panel(
+        waiting_panel,
+        panel("限期改正即将到期", correction, "warn", lambda d: f"至 {d.correction_until:%Y-%m-%d}"),
+        panel(
             "停止党籍满两年仍未联系（应作自行脱党除名）",
-            suspended_due.count(),
-            link,
+            suspended_due.order_by("approved_on", "pk"),
             "danger",
-            items(suspended_due, lambda d: f"停止党籍自 {d.approved_on:%Y-%m-%d}"),
+            lambda d: f"停止党籍自 {d.approved_on:%Y-%m-%d}",
         ),
     ]

@@ -68,7 +68,9 @@ class Disposition(models.Model):
         verbose_name_plural = "组织处置"
         ordering = ["-proposed_on", "-pk"]
         indexes = [
-            models.Index(fields=["outcome", "status", "correction_until"], name="disposition_outcome_idx")
+            models.Index(fields=["outcome", "status", "correction_until"], name="disposition_outcome_idx"),
+            # The inbox, oldest first: walked in order, not sorted after joining the whole tree.
+            models.Index(fields=["status", "stage_since", "id"], name="disposition_inbox_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

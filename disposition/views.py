@@ -51,9 +51,11 @@ def inbox(request):
     scope = access.scoped(
         request.user, access.VIEW, Disposition.objects.select_related("member", "organization")
     )
-    overdue_below = scope.filter(
-        status=DispositionStatus.IN_REVIEW, stage_since__lt=today - timedelta(days=OVERDUE_DAYS)
-    ).exclude(pk__in=waiting.values("pk"))[:20]
+    overdue_below = (
+        scope.filter(status=DispositionStatus.IN_REVIEW, stage_since__lt=today - timedelta(days=OVERDUE_DAYS))
+        .exclude(pk__in=waiting.values("pk"))
+        .order_by("stage_since", "pk")[:20]
+    )  # longest waiting first
     recent = scope.exclude(status=DispositionStatus.IN_REVIEW).order_by("-pk")[:20]
     return render(
         request, "disposition/inbox.html", {"page": page, "overdue_below": overdue_below, "recent": recent}

@@ -5,7 +5,9 @@ whole subtree. Every model that lives in the tree names the path of its organiza
 `scope_path_field` (e.g. "organization__path") and exposes `scope_organization`.
 
 - `scoped(user, perm, queryset)`   rows of the queryset the user may see for `perm`
-- `scope_q(user, perm, field)`     the same filter as a Q, to combine with other rules
+- `scope_q(user, perm, field)`     the same filter as a Q, to combine with other rules (None
+                                   when nothing is out of bounds: a superuser, or a user whose
+                                   subtrees are the whole tree)
 - `can(user, perm, obj)`           may the user do `perm` to this object
 - `get_or_404(user, perm, qs, …)`  fetch within scope; outside scope is 404
 - `require(user, perm, obj)`       404 when the object is outside what the user may view,
@@ -20,7 +22,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from lianxin.models import SCOPE_PERMISSIONS, OrganizationGroupPermission, OrganizationUserPermission
+from lianxin.models import (
+    SCOPE_PERMISSIONS,
+    Organization,
+    OrganizationGroupPermission,
+    OrganizationUserPermission,
+)
 
 PERMISSIONS = frozenset(codename for codename, _label in SCOPE_PERMISSIONS)
 VIEW = "view_scope"
@@ -67,6 +74,21 @@ def granted_paths(user, perm):
     return grants.get(codename, ())
 
 
+def covers_whole_tree(user, paths):
+    """Do these subtrees hold every organization there is (a province department on its own
+    server)? Then the scope excludes nothing, and filtering by it would only cost a join over
+    the whole tree on every query. The roots are read once per request, only for a user
+    granted a root."""
+    if not any(len(path) == Organization.steplen for path in paths):
+        return False
+    roots = user.__dict__.get("_lianxin_roots")
+    if roots is None:
+        roots = user.__dict__["_lianxin_roots"] = frozenset(
+            Organization.objects.filter(depth=1).values_list("path", flat=True)
+        )
+    return roots <= set(paths)
+
+
 def is_unrestricted(user):
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
@@ -79,6 +101,8 @@ def scope_q(user, perm, path_field):
     paths = granted_paths(user, perm)
     if not paths:
         return Q(pk__in=[])
+    if covers_whole_tree(user, paths):
+        return None
     q = Q()
     for path in paths:
         q |= Q(**{f"{path_field}__startswith": path})
@@ -124,6 +148,7 @@ def has_any(user, perm):
 def forget(user):
     """Drop the cached grants (after they changed within one request)."""
     user.__dict__.pop("_lianxin_grants", None)
+    user.__dict__.pop("_lianxin_roots", None)
 
 
 class ScopeBackend:

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class LianxinConfig(AppConfig):
     name = "lianxin"
     verbose_name = "组织与权限"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from lianxin.middleware import session_fresh_at_login
+
+        user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")

@@ -81,6 +81,10 @@ class Organization(MP_Node):
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         permissions = SCOPE_PERMISSIONS
+        indexes = [
+            # access.covers_whole_tree reads the roots of the tree; list filters read one level.
+            models.Index(fields=["depth"], name="organization_depth_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,5 +1,8 @@
+import hashlib
+
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -12,14 +15,26 @@ from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import active_posts
 
 
+def organization_counts(user):
+    """How many units and branches the user's scope holds. A province's count reads all 62,000
+    units; the tree only grows (units are deactivated, never deleted), so the counts are kept
+    under the scope and the newest unit's id, and a new unit starts a fresh count."""
+    newest = Organization.objects.aggregate(newest=Max("pk"))["newest"]
+    scope = "*" if access.is_unrestricted(user) else "|".join(access.granted_paths(user, access.VIEW))
+    key = "organization-counts:" + hashlib.sha256(f"{newest}:{scope}".encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        counts = access.scoped(user, access.VIEW, Organization.objects.all()).aggregate(
+            orgs=Count("pk"), branches=Count("pk", filter=Q(kind=OrgKind.BRANCH))
+        )
+        cache.set(key, counts, 3600)
+    return counts
+
+
 def home(request):
     """工作台: where the user stands and what needs doing in their scope."""
     posts = active_posts(request.user)
-    roots = access.scoped(request.user, access.VIEW, Organization.objects.all())
-    counts = roots.aggregate(
-        orgs=Count("pk"),
-        branches=Count("pk", filter=Q(kind=OrgKind.BRANCH)),
-    )
+    counts = organization_counts(request.user)
     return render(
         request,
         "lianxin/home.html",

@@ -16,7 +16,7 @@ if [ ! -d "$DATA" ]; then
 fi
 PORT=${BENCH_PG_PORT:-55432}
 "${run[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w start \
-  -o "-h 127.0.0.1 -p $PORT -k /tmp -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=8GB -c synchronous_commit=off" >/dev/null
+  -o "-h 127.0.0.1 -p $PORT -k /tmp -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=8GB -c synchronous_commit=off -c random_page_cost=1.1 -c effective_cache_size=8GB" >/dev/null
 trap '"${run[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null' EXIT
 "${run[@]}" "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='lianxin_bench'" | grep -q 1 \
   || "${run[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres lianxin_bench

@@ -330,8 +330,7 @@ def lost_without_case(user):
     return (
         access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=["normal", "correction"]))
         .filter(Q(last_contact_on__lt=lost_threshold(today)))
-        .exclude(cases__status=CaseStatus.OPEN)
-        .exclude(cases__status=CaseStatus.UNREACHABLE)
+        .exclude(cases__status__in=[CaseStatus.OPEN, CaseStatus.UNREACHABLE])
     )
 
 

@@ -63,6 +63,16 @@ def test_clean_file_with_title_rows_imports_with_history(world):
     )
 
 
+def test_the_file_is_parsed_once(world, monkeypatch):
+    from members.importing import parsing
+
+    opened = []
+    real = parsing.load_workbook
+    monkeypatch.setattr(parsing, "load_workbook", lambda *a, **kw: opened.append(a) or real(*a, **kw))
+    report = run(world, "roster_clean.xlsx")
+    assert report.created == 3 and len(opened) == 1  # pass 2 reads the rows spooled by pass 1
+
+
 def test_same_file_twice_changes_nothing(world):
     run(world, "roster_clean.xlsx")
     before = Member.history.count()

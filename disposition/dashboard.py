@@ -35,15 +35,17 @@ def panels(user):
     link = reverse("disposition:inbox")
 
     def panel(title, qs, level, detail):
+        # A panel line needs four columns, not the two rows' sixty.
+        qs = qs.select_related("member").only(
+            "pk", "outcome", "correction_until", "approved_on", "member__name", "organization_id"
+        )
         count, rows = count_and_first(qs)
         items = [
             (d.member.name, reverse("disposition:disposition_detail", args=[d.pk]), detail(d)) for d in rows
         ]
         return Panel(title, count, link, level, items)
 
-    waiting_panel = panel(
-        "组织处置待办", waiting.select_related("member"), "warn", lambda d: d.get_outcome_display()
-    )
+    waiting_panel = panel("组织处置待办", waiting, "warn", lambda d: d.get_outcome_display())
     if not waiting_panel.count:
         waiting_panel.level = "info"
     return [

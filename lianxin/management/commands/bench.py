@@ -67,6 +67,16 @@ def measure(fn, *, runs=15, warmup=2, queries=True, memory=True):
     }
 
 
+def cpu_check():
+    """Seconds for a fixed pure-Python loop: this machine's speed varies by a quarter from one
+    minute to the next (a shared VM), so the table says how fast it was while it ran."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i
+    return round(time.perf_counter() - start, 3)
+
+
 def _cell(row, key):
     value = row.get(key)
     return "-" if value is None else str(value)
@@ -84,6 +94,7 @@ class Command(BaseCommand):
     def handle(self, *args, members, rebuild, runs, output, **options):
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         self.ensure_data(members, rebuild)
+        self.cpu = [cpu_check()]
         total = Member.objects.count()
         rows = []
         users = {name: get_user_model().objects.get(username=name) for _, name in PERSONAS}
@@ -99,14 +110,19 @@ class Command(BaseCommand):
                     {
                         "operation": f"{label}（{tier}）",
                         "size": total,
-                        **measure(lambda c=client, p=path: c.get(p), runs=runs),
+                        # warm-up: the first requests after the server starts read cold buffers
+                        **measure(lambda c=client, p=path: c.get(p), runs=runs, warmup=5),
                     }
                 )
         rows.extend(self.case_rows(users, total, runs))
         rows.extend(self.scope_rows(users["bench_province"], total, runs))
         rows.extend(self.report_rows(total, runs))
+        self.cpu.append(cpu_check())
         self.write_json(output, total, rows)
         self.print_table(rows)
+        self.stdout.write(
+            f"CPU check (5,000,000-step loop): {self.cpu[0]} s at start, {self.cpu[-1]} s at end"
+        )
 
     def ensure_data(self, members, rebuild):
         existing = Member.objects.count()
@@ -454,6 +470,11 @@ class Command(BaseCommand):
                 "python": platform.python_version(),
                 "cpus": __import__("os").cpu_count(),
                 "database": connection.vendor,
+                "cpu_check_s": {
+                    "start": self.cpu[0],
+                    "end": self.cpu[-1],
+                    "what": "5,000,000-step Python loop",
+                },
             },
             "members": total,
             "rows": rows,

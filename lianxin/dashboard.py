@@ -1,14 +1,18 @@
 """The 工作台: each app contributes panels through a `dashboard.py` with `panels(user)`.
 
 A panel says what needs doing in the user's scope: a title, a count, where to go, and a
-few example rows. Each app computes its panels with a fixed number of queries (at most two
-per panel: `count_and_first`).
+few example rows. Each app computes its panels with a fixed number of queries: at most two per
+panel (`count_and_first`), one for several panels over one table while they are short
+(`count_and_first_each`).
 """
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from importlib import import_module
 
 from django.apps import apps
+from django.db.models import BooleanField, ExpressionWrapper, F
 from django.utils.module_loading import module_has_submodule
 
 PANEL_APPS = ["members", "tracing", "disposition", "reports"]
@@ -32,6 +36,37 @@ def count_and_first(queryset, n=5):
     if len(rows) <= n:
         return len(rows), rows
     return queryset.count(), rows[:n]
+
+
+def count_and_first_each(queryset, panels, n=5, cap=50):
+    """`count_and_first` for several panels over one table: {key: (count, first n rows)}.
+
+    `panels` is {key: (Q, ordering)}, the ordering a tuple of the rows' own fields (dates, ids:
+    sorted the same by Python and by any database collation). While the rows of all the panels
+    together are at most `cap` — a branch, usually a county — they come in one query and are
+    sorted here; past it, each panel gets its own `count_and_first`."""
+    flags = {
+        f"in_{key}": ExpressionWrapper(q, output_field=BooleanField()) for key, (q, _o) in panels.items()
+    }
+    rows = list(
+        queryset.filter(reduce(operator.or_, (q for q, _o in panels.values())))
+        .annotate(**flags)
+        .order_by("pk")[: cap + 1]
+    )
+    if len(rows) > cap:
+        return {
+            key: count_and_first(queryset.filter(q).order_by(*(F(f).asc(nulls_last=True) for f in order)), n)
+            for key, (q, order) in panels.items()
+        }
+    out = {}
+    for key, (_q, order) in panels.items():
+        mine = sorted(
+            (row for row in rows if getattr(row, f"in_{key}")),
+            # empty values last, as the database is told to order them above
+            key=lambda row, order=order: tuple((getattr(row, f) is None, getattr(row, f)) for f in order),
+        )
+        out[key] = (len(mine), mine[:n])
+    return out
 
 
 def panels_for(user):

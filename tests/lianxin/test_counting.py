@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lianxin import pagination
-from lianxin.dashboard import count_and_first
+from lianxin.dashboard import count_and_first, count_and_first_each
 from lianxin.models import Organization, OrgKind
 from members.models import Member
 from tests.factories import MemberFactory
@@ -75,3 +75,52 @@ def test_home_unit_counts_follow_a_new_branch(world, org, client_for):
     )
     after = client.get(reverse("home")).context["counts"]
     assert after == {"orgs": before["orgs"] + 1, "branches": before["branches"] + 1}
+
+
+def member_panels(org):
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from members.models import ContactStatus
+
+    today = timezone.localdate()
+    branch = org("branch_a1")
+    for days in (10, 160, 170, 155, 175, 165, 158):
+        MemberFactory(organization=branch, last_contact_on=today - timedelta(days=days))
+    MemberFactory(organization=branch, contact_status=ContactStatus.OUT_OF_CONTROL, last_contact_on=None)
+    MemberFactory(
+        organization=branch,
+        contact_status=ContactStatus.OUT_OF_CONTROL,
+        last_contact_on=today - timedelta(days=160),  # also nearly lost: in both panels
+    )
+    return Member.objects.filter(organization=branch), {
+        "nearly_lost": (Q(last_contact_on__lte=today - timedelta(days=150)), ("last_contact_on", "pk")),
+        "out_of_control": (Q(contact_status=ContactStatus.OUT_OF_CONTROL), ("last_contact_on", "pk")),
+    }
+
+
+def test_panels_over_one_table_share_one_query(world, org):
+    members, panels = member_panels(org)
+    with CaptureQueriesContext(connection) as ctx:
+        result = count_and_first_each(members, panels)
+    assert len(ctx.captured_queries) == 1
+    assert result["nearly_lost"][0] == 7 and len(result["nearly_lost"][1]) == 5
+    assert result["out_of_control"][0] == 2
+    dates = [m.last_contact_on for m in result["nearly_lost"][1]]
+    assert dates == sorted(dates)  # longest without contact first
+    assert result["out_of_control"][1][-1].last_contact_on is None  # empty dates last
+
+
+def test_past_the_cap_each_panel_is_read_alone_with_the_same_answer(world, org):
+    members, panels = member_panels(org)
+    together = count_and_first_each(members, panels)
+    with CaptureQueriesContext(connection) as ctx:
+        alone = count_and_first_each(members, panels, cap=3)
+    assert (
+        len(ctx.captured_queries) == 1 + 2 + 1
+    )  # the capped try, nearly_lost (rows + count), out_of_control
+    assert {k: (c, [m.pk for m in rows]) for k, (c, rows) in alone.items()} == {
+        k: (c, [m.pk for m in rows]) for k, (c, rows) in together.items()
+    }

@@ -57,14 +57,29 @@ def measure(fn, *, runs=15, warmup=2, queries=True, memory=True):
         fn()
         peak = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
         tracemalloc.stop()
-    times.sort()
+    return {**_timing(times), "queries": query_count, "peak_mb": peak}
+
+
+def _timing(times):
+    times = sorted(times)
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(p95, 2),
-        "queries": query_count,
-        "peak_mb": peak,
-    }
+    return {"median_ms": round(statistics.median(times), 2), "p95_ms": round(p95, 2)}
+
+
+def measure_rounds(fns, *, runs, warmup=5):
+    """Several operations timed in rounds — one call of each per round — so that a slow minute of
+    this shared machine falls on all of them alike instead of on whichever ran then. Queries and
+    memory as in `measure`."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times = {label: [] for label in fns}
+    for _ in range(runs):
+        for label, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[label].append((time.perf_counter() - t) * 1000)
+    return {label: {**measure(fn, runs=1, warmup=0), **_timing(times[label])} for label, fn in fns.items()}
 
 
 def cpu_check():
@@ -98,6 +113,7 @@ class Command(BaseCommand):
         total = Member.objects.count()
         rows = []
         users = {name: get_user_model().objects.get(username=name) for _, name in PERSONAS}
+        pages = {}
         for label, path in PAGES:
             for tier, username in PERSONAS:
                 client = Client()
@@ -106,15 +122,11 @@ class Command(BaseCommand):
                 if status != 200:
                     rows.append({"operation": f"{label}（{tier}）", "size": total, "note": f"HTTP {status}"})
                     continue
-                rows.append(
-                    {
-                        "operation": f"{label}（{tier}）",
-                        "size": total,
-                        # warm-up: the first requests after the server starts read cold buffers
-                        **measure(lambda c=client, p=path: c.get(p), runs=runs, warmup=5),
-                    }
-                )
-        rows.extend(self.case_rows(users, total, runs))
+                pages[f"{label}（{tier}）"] = lambda c=client, p=path: c.get(p)
+        pages.update(self.case_pages(users))
+        # 31 rounds of every page, after 5 rounds of warm-up (cold buffers after the server starts)
+        for operation, result in measure_rounds(pages, runs=max(runs, 31)).items():
+            rows.append({"operation": operation, "size": total, **result})
         rows.extend(self.scope_rows(users["bench_province"], total, runs))
         rows.extend(self.report_rows(total, runs))
         self.cpu.append(cpu_check())
@@ -141,26 +153,21 @@ class Command(BaseCommand):
         generate(shape, log=self.stdout.write)
         self.stdout.write(f"生成完毕，用时 {time.perf_counter() - t:.1f}s")
 
-    def case_rows(self, users, total, runs):
+    def case_pages(self, users):
+        """The case detail page per tier: {operation: call}."""
         from tracing.models import LostContactCase
 
         branch_path = self.branch_path(users)
         in_branch = LostContactCase.objects.filter(organization__path__startswith=branch_path).first()
         in_county = LostContactCase.objects.filter(organization__path__startswith=branch_path[:12]).first()
-        out = []
+        out = {}
         for tier, username in PERSONAS:
             case = in_branch if username == "bench_branch" else in_county
             if case is None:  # the branch has no lost member in this data set
                 continue
             client = Client()
             client.force_login(users[username])
-            out.append(
-                {
-                    "operation": f"案件详情（{tier}）",
-                    "size": total,
-                    **measure(lambda c=client, pk=case.pk: c.get(f"/cases/{pk}/"), runs=runs),
-                }
-            )
+            out[f"案件详情（{tier}）"] = lambda c=client, pk=case.pk: c.get(f"/cases/{pk}/")
         return out
 
     @staticmethod

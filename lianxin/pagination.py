@@ -26,8 +26,12 @@ class CappedPaginator(Paginator):
         return min(n, COUNT_CAP)
 
     @property
+    def count_display(self):
+        return f"{self.count:,}"
+
+    @property
     def count_label(self):
-        return f"{self.count:,} 条以上" if self.capped else f"{self.count} 条"
+        return f"{self.count:,} 条以上" if self.capped else f"{self.count:,} 条"
 
 
 def paginate(request, queryset, per_page=None):

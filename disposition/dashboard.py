@@ -15,7 +15,7 @@ from members.models import PartyStatus
 from members.status import add_months
 
 # A panel line needs four columns, not a disposition's and its member's sixty.
-LINE_FIELDS = ("pk", "outcome", "correction_until", "approved_on", "member__name", "organization_id")
+LINE_FIELDS = ("pk", "outcome", "correction_until", "approved_on", "member__name")
 
 
 def panels(user):
@@ -29,7 +29,9 @@ def panels(user):
             (d.member.name, reverse("disposition:disposition_detail", args=[d.pk]), detail(d)) for d in rows
         ]
 
-    waiting_count, waiting_rows = count_and_first(inbox(user).select_related("member").only(*LINE_FIELDS))
+    waiting_count, waiting_rows = count_and_first(
+        inbox(user).select_related(None).select_related("member").only(*LINE_FIELDS)
+    )
     approved = (
         access.scoped(user, access.VIEW, Disposition.objects.filter(status=DispositionStatus.APPROVED))
         .select_related("member")

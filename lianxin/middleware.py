@@ -28,7 +28,7 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.is_empty():
+        if session is not None and session.session_key:  # a stored session; anonymous visits have none
             now = int(time.time())
             if now - session.get(REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "axes",
+    "django_tasks_db",
     "lianxin",
     "members",
     "tracing",
@@ -156,6 +157,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (long exports, imports, the daily jobs): Django's tasks framework on the
+# database-backed worker of django-tasks-db (`manage.py db_worker`; `make demo` starts one).
+# Tests run tasks at once, in the test's own transaction.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 # guardian: object permissions on Organization nodes only; no anonymous user row.
 ANONYMOUS_USER_NAME = None

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lianxin.middleware.NoStoreMiddleware",  # first, so it marks every response, redirects included
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,8 +130,15 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A lock ends 15 minutes after it began, whatever is tried meanwhile: the page promises 15
+# minutes, and a secretary retrying her right password must not extend her own lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Behind a reverse proxy every request comes from the proxy's address: PROXY_COUNT (the number
+# of proxies in front of lianxin) makes the lockout key the client's own address, taken from
+# X-Forwarded-For, so a stranger elsewhere cannot lock a secretary out (lianxin/clientip.py).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "lianxin.clientip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -152,8 +160,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files that carry personal data (search-attempt evidence, submitted 名册) live in the private
+# storage: a folder no URL serves, read only through views that check scope (lianxin/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "private": {
+        "BACKEND": os.environ.get("PRIVATE_FILE_STORAGE", "lianxin.storage.PrivateFileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils import timezone
 
+from lianxin.masking import mask_id_number, mask_phone
 from members import idcard
+from members.maskedfields import keep_if_masked
 from members.models import Absence, ActivityKind, AttendanceStatus, Contact, DuesPayment, Member, Transfer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,6 +48,9 @@ class MemberForm(forms.ModelForm):
             get_user_model().objects.filter(pk__in=holders).order_by("first_name")
         )
         self.fields["liaison"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        # The stored numbers are shown masked; left as they are, they are kept.
+        keep_if_masked(self, "id_number", mask_id_number)
+        keep_if_masked(self, "phone", mask_phone)
 
     def clean_id_number(self):
         try:

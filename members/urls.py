@@ -1,10 +1,11 @@
 from django.urls import path
 
-from members import views
+from members import numbersearch, views
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="member_list"),
+    path("search/", numbersearch.member_number_search, name="member_number_search"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/dues/", views.dues_add, name="dues_add"),

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -48,10 +47,10 @@ def _branch_or_404(request, pk, perm=MANAGE):
 def member_list(request):
     members = access.scoped(request.user, access.VIEW, Member.objects.select_related("organization"))
     q = request.GET.get("q", "").strip()
+    if any(ch.isdigit() for ch in q):  # a number belongs in the recorded POST search, not in a URL
+        return _drop_number_from_query(request)
     if q:
-        members = members.filter(
-            Q(name__contains=q) | Q(id_number__startswith=q.upper()) | Q(phone__startswith=q)
-        )
+        members = members.filter(name__contains=q)
     filters = {
         "org": request.GET.get("org", ""),
         "status": request.GET.get("status", ""),
@@ -94,6 +93,16 @@ def member_list(request):
             "query": query_without_page(request),
         },
     )
+
+
+def _drop_number_from_query(request):
+    params = request.GET.copy()
+    params.pop("q", None)
+    params.pop("page", None)
+    messages.warning(
+        request, "姓名查询中不含号码。按身份证号或电话查找请用“按号码查找”：只按完整号码查找，并会记录。"
+    )
+    return redirect(reverse("members:member_list") + (f"?{params.urlencode()}" if params else ""))
 
 
 def member_detail(request, pk):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracing import views
+from tracing import attachments, views
 
 app_name = "tracing"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/attempts/", views.attempt_add, name="attempt_add"),
+    path("attempts/<int:pk>/attachment/", attachments.attempt_attachment, name="attempt_attachment"),
     path("<int:pk>/close/", views.case_close, name="case_close"),
     path("<int:pk>/second-search/", views.second_search_done, name="second_search_done"),
     path("<int:pk>/assistance/", views.assistance_request, name="assistance_request"),

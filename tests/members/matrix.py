@@ -93,6 +93,11 @@ ENTRIES = {
         expect_get=ONLY_BRANCH,
     ),
     "members:member_list": Entry(),
+    # The number search answers within the searcher's own scope: anyone may search (it is recorded).
+    "members:member_number_search": Entry(
+        post=lambda w, k: {"number": "610581198503150015"},
+        may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
+    ),
     "members:member_detail": Entry(build=_member),
     "members:member_edit": Entry(
         build=_member,

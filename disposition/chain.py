@@ -74,8 +74,3 @@ def next_stage(outcome, key):
     keys = [s.key for s in stages]
     index = keys.index(key)
     return stages[index + 1] if index + 1 < len(stages) else None
-
-
-def final_tier(outcome):
-    stages = stages_for(outcome)
-    return stages[-1].tier if stages else "department"

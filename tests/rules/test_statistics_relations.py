@@ -247,9 +247,9 @@ def test_a_problem_names_the_members_on_one_side_only():
     row.counts.update(C=1)
     row.members["C"] = [1]
     assert relation_problems([row]) == [("本级", "A≠B+O+X", {2})]
-    row = Row(A=1, B=1, C=1, D=1, E=1)
-    row.members.update(A=[1], B=[1], C=[1], D=[1], E=[2])
-    assert relation_problems([row]) == [("本级", "D+E+F>C", {1, 2})]
+    row = Row(A=2, B=2, C=2, D=1, E=1, F=1)
+    row.members.update(A=[1, 2], B=[1, 2], C=[1, 2], D=[1], E=[2], F=[3])
+    assert relation_problems([row]) == [("本级", "D+E+F>C", {1, 2, 3})]
 
 
 def test_every_row_is_checked():

@@ -1,4 +1,4 @@
-"""The approval chain as data, in the order of the 全程纪实表 (DOMAIN.md §5).
+"""The approval chain as data, in the order of the 全程纪实表 (docs/domain.md §7).
 
 Each stage names the tier that acts, the permission it needs on the case's organization,
 whether it is a meeting (and whether the meeting votes), and for which outcomes it applies.

@@ -1,5 +1,5 @@
 """disposition/rules.py and the services that use it: the 支部党员大会's quorum, adoption and
-vote sums, the meeting date, the 限期改正 period and the five-year bar on rejoining.
+vote sums, and the meeting date (the 限期改正 period and the five-year bar: test_disposition_periods.py).
 
 The decisions that end a membership depend on these numbers, so each is checked exactly at
 its edge and on both sides of it, first as arithmetic, then through the service."""
@@ -163,61 +163,6 @@ def test_meeting_date_is_required_and_not_in_the_future():
     assert field_errors(err) == {"meeting_date": ["请填写会议日期。"]}
 
 
-# ---- 限期改正: six months unless given; after today; at most one year -----------------------------
-
-PERIOD_MESSAGE = {"correction_until": ["限期改正的期限一般为六个月，最长不超过一年。"]}
-
-
-@pytest.mark.parametrize(
-    ("today", "until", "expected"),
-    [
-        (date(2026, 11, 22), None, date(2027, 5, 22)),  # six months by default
-        (date(2026, 8, 31), None, date(2027, 2, 28)),  # … clamped to the month's end
-        (date(2026, 11, 22), date(2026, 11, 23), date(2026, 11, 23)),  # one day
-        (date(2026, 11, 22), date(2027, 11, 21), date(2027, 11, 21)),
-        (date(2026, 11, 22), date(2027, 11, 22), date(2027, 11, 22)),  # exactly one year
-        (date(2024, 2, 29), date(2025, 2, 28), date(2025, 2, 28)),  # one year from 29 February
-    ],
-)
-def test_correction_periods_accepted(today, until, expected):
-    assert rules.correction_deadline(until, today) == expected
-
-
-@pytest.mark.parametrize(
-    ("today", "until"),
-    [
-        (date(2026, 11, 22), date(2026, 11, 22)),  # ends today
-        (date(2026, 11, 22), date(2026, 11, 21)),  # ends before today
-        (date(2026, 11, 22), date(2027, 11, 23)),  # one year and a day
-        (date(2026, 11, 22), date(2027, 12, 22)),  # thirteen months
-        (date(2024, 2, 29), date(2025, 3, 1)),
-    ],
-)
-def test_correction_periods_refused(today, until):
-    with pytest.raises(ValidationError) as err:
-        rules.correction_deadline(until, today)
-    assert field_errors(err) == PERIOD_MESSAGE
-
-
-def test_the_usual_and_longest_periods():
-    assert (rules.CORRECTION_MONTHS, rules.CORRECTION_MAX_MONTHS) == (6, 12)
-
-
-# ---- five years before rejoining ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("approved_on", "barred_until"),
-    [
-        (date(2026, 11, 22), date(2031, 11, 22)),
-        (date(2024, 2, 29), date(2029, 2, 28)),
-        (date(2026, 12, 31), date(2031, 12, 31)),
-    ],
-)
-def test_rejoin_barred_for_sixty_months(approved_on, barred_until):
-    assert rules.rejoin_barred_until(approved_on) == barred_until
-
-
 # ---- through the services: who counts as a voter, and the rules applied to a real meeting --------
 
 
@@ -354,58 +299,3 @@ def test_a_meeting_with_exactly_half_present_decides_nothing(world, branch, prop
                 meeting=_meeting(3, 3),
             )
     assert not d.steps.exists()
-
-
-@pytest.mark.parametrize(
-    ("months", "days", "accepted"),
-    [(12, 0, True), (12, 1, False), (13, 0, False), (0, 0, False), (0, 1, True)],
-)
-def test_correction_period_through_the_proposal(world, branch, months, days, accepted):
-    from members.status import add_months
-
-    today = timezone.localdate()
-    m = MemberFactory(organization=branch)
-    case = CaseFactory(
-        member=m,
-        opened_by=world.users["branch_a1"],
-        opened_on=today - 30 * DAY,
-        lost_since=today - 400 * DAY,
-        status="contacted",
-        closed_on=today,
-    )
-    until = add_months(today, months) + days * DAY
-
-    def propose():
-        return services.disposition_propose(
-            case=case,
-            outcome=Outcome.CORRECTION,
-            proposal="限期改正",
-            acting_user=world.users["branch_a1"],
-            correction_until=until,
-        )
-
-    if accepted:
-        assert propose().correction_until == until
-    else:
-        with pytest.raises(ValidationError) as err:
-            propose()
-        assert field_errors(err) == PERIOD_MESSAGE
-        assert not Disposition.objects.exists()
-
-
-def test_correction_defaults_to_six_months(world, branch):
-    from members.status import add_months
-
-    today = timezone.localdate()
-    case = CaseFactory(
-        member=MemberFactory(organization=branch),
-        opened_by=world.users["branch_a1"],
-        opened_on=today - 30 * DAY,
-        lost_since=today - 400 * DAY,
-        status="contacted",
-        closed_on=today,
-    )
-    d = services.disposition_propose(
-        case=case, outcome=Outcome.CORRECTION, proposal="限期改正", acting_user=world.users["branch_a1"]
-    )
-    assert d.correction_until == add_months(today, 6)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from disposition import rules
 from disposition.chain import BY_KEY, next_stage, stages_for
 from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
@@ -12,10 +13,7 @@ from lianxin import access
 from lianxin.audit import audited
 from lianxin.models import OrgKind
 from members.models import Member, MembershipType, PartyStatus
-from members.status import add_months
 from tracing.models import CaseStatus, LostContactCase
-
-CORRECTION_MONTHS = 6
 
 
 def voters(organization, *, excluding=None):
@@ -35,33 +33,23 @@ def check_meeting(stage, meeting, organization, member=None):
     """The meeting rules: quorum over half of the voters; adoption by over half of them."""
     if not stage.meeting:
         return {}
-    if not meeting or not meeting.get("meeting_date"):
-        raise ValidationError({"meeting_date": "请填写会议日期。"})
-    if meeting["meeting_date"] > timezone.localdate():
-        raise ValidationError({"meeting_date": "会议日期不能晚于今天。"})
+    meeting_date = rules.check_meeting_date((meeting or {}).get("meeting_date"), timezone.localdate())
     if not stage.vote:
-        return {"meeting_date": meeting["meeting_date"]}
+        return {"meeting_date": meeting_date}
     expected = voters(organization, excluding=member)
     present = meeting.get("present")
     yes, no, abstain = (meeting.get(k) or 0 for k in ("votes_for", "votes_against", "votes_abstain"))
-    if present is None:
-        raise ValidationError({"present": "请填写实到会有表决权党员人数。"})
-    if present > expected:
-        raise ValidationError({"present": f"实到人数不能超过应到会有表决权的正式党员人数（{expected}人）。"})
-    if present * 2 <= expected:
-        raise ValidationError(
-            {"present": f"到会有表决权党员未超过应到会人数（{expected}人）的半数，会议无效。"}
-        )
-    if yes + no + abstain > present:
-        raise ValidationError({"votes_for": "赞成、反对、弃权人数之和不能超过实到人数。"})
+    rules.check_votes(
+        expected=expected, present=present, votes_for=yes, votes_against=no, votes_abstain=abstain
+    )
     return {
-        "meeting_date": meeting["meeting_date"],
+        "meeting_date": meeting_date,
         "expected": expected,
         "present": present,
         "votes_for": yes,
         "votes_against": no,
         "votes_abstain": abstain,
-        "_adopted": yes * 2 > expected,
+        "_adopted": rules.is_adopted(yes, expected),
     }
 
 
@@ -103,9 +91,7 @@ def disposition_propose(*, case, outcome, proposal, acting_user, disciplined=Fal
         raise ValidationError({"proposal": "请填写处置意见。"})
     today = timezone.localdate()
     if outcome == Outcome.CORRECTION:
-        correction_until = correction_until or add_months(today, CORRECTION_MONTHS)
-        if correction_until > add_months(today, 12) or correction_until <= today:
-            raise ValidationError({"correction_until": "限期改正的期限一般为六个月，最长不超过一年。"})
+        correction_until = rules.correction_deadline(correction_until, today)
     first = stages_for(outcome)[0]
     disposition = Disposition.objects.create(
         case=case,
@@ -203,7 +189,7 @@ def _apply_outcome(disposition, on):
     disposition.approved_on = on
     disposition.previous_party_status = member.party_status
     if disposition.outcome in REJOIN_BARRED:
-        disposition.rejoin_barred_until = add_months(on, 60)
+        disposition.rejoin_barred_until = rules.rejoin_barred_until(on)
     member.party_status = PARTY_STATUS[Outcome(disposition.outcome)]
     member.party_status_since = on
     member._change_reason = f"组织处置：{disposition.get_outcome_display()}"

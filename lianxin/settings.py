@@ -222,7 +222,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Domain settings (sources differ by province; see DOMAIN.md).
+# Domain settings (sources differ by province; see docs/domain.md).
 LIANXIN = {
     # 介绍信 validity in days (three months by default).
     "INTRODUCTION_LETTER_DAYS": env_int("LIANXIN_INTRODUCTION_LETTER_DAYS", 90),

@@ -10,11 +10,12 @@ from datetime import date
 from django.db.models import OuterRef, Q, Subquery
 
 from disposition.models import Disposition, DispositionStatus
-from disposition.outcomes import stats_column
 from lianxin.models import Organization
 from lianxin.queries import names_as_of
 from members.models import Member, PartyStatus
 from members.status import duration_text, lost_threshold
+from reports.relations import COLUMNS as COLUMNS  # re-exported: layout, xlsx and views read it here
+from reports.relations import classify, relation_problems
 from tracing.models import CaseStatus, LostContactCase
 
 LOSS_LEGEND = "①外出务工经商；②单位改制或破产；③毕业后去向不明；④工作单位改变；⑤出国（境）；⑥居住地改变；⑦其他（具体原因在备注栏中注明）。"
@@ -110,30 +111,6 @@ def register_rows(cases, as_of: date, path_prefix=""):
 
 # ---- 统计表 (附件5) ---------------------------------------------------------------------------
 
-COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWX"
-RELATIONS = (
-    ("A", "BOX"),
-    ("B", "CGMN"),
-    ("G", "HIJKL"),
-    ("O", "PSVW"),
-    ("P", "QR"),
-    ("S", "TU"),
-)
-LEAF_PARENTS = {
-    "D": "C",
-    "E": "C",
-    "F": "C",
-    "H": "G",
-    "I": "G",
-    "J": "G",
-    "K": "G",
-    "L": "G",
-    "Q": "P",
-    "R": "P",
-    "T": "S",
-    "U": "S",
-}
-
 
 class StatisticsError(ValueError):
     """A relation of the 统计表 does not hold; names the members involved."""
@@ -145,40 +122,6 @@ class StatisticsRow:
     label: str
     counts: Counter = field(default_factory=Counter)
     members: dict = field(default_factory=lambda: defaultdict(list))  # column -> member ids
-
-
-def classify(case_status, approved_outcome, approved_contacted, has_active):
-    """The leaf columns (and parents) counting one member, from their latest case as of the date."""
-    if case_status == CaseStatus.DECEASED:
-        return ["A", "X"]
-    contacted = case_status == CaseStatus.CONTACTED
-    column = None
-    if approved_outcome and approved_outcome != "restore":  # 恢复党籍: back under management (C)
-        column = stats_column(approved_outcome, approved_contacted)
-    cols = []
-    if contacted:
-        cols.append("B")
-        if column in ("D", "E", "F"):
-            cols += ["C", column]
-        elif column in ("H", "I", "J", "K", "L"):
-            cols += ["G", column]
-        elif column == "M":
-            cols.append("M")
-        elif has_active:
-            cols.append("N")
-        else:
-            cols.append("C")  # 纳入组织管理 without a disposition
-    else:
-        cols.append("O")
-        if column in ("Q", "R"):
-            cols += ["P", column]
-        elif column in ("T", "U"):
-            cols += ["S", column]
-        elif column == "V":
-            cols.append("V")
-        else:
-            cols.append("W")
-    return ["A", *cols]
 
 
 def statistics_rows(organization, as_of: date, scope_members):
@@ -247,17 +190,7 @@ def statistics_rows(organization, as_of: date, scope_members):
 
 
 def check_relations(rows):
-    problems = []
-    for row in rows:
-        c = row.counts
-        for parent, parts in RELATIONS:
-            if c[parent] != sum(c[p] for p in parts):
-                involved = set(row.members[parent]) ^ {m for p in parts for m in row.members[p]}
-                problems.append((row.label, f"{parent}≠{'+'.join(parts)}", involved))
-        if c["D"] + c["E"] + c["F"] > c["C"]:
-            problems.append(
-                (row.label, "D+E+F>C", set(row.members["D"] + row.members["E"] + row.members["F"]))
-            )
+    problems = relation_problems(rows)
     if problems:
         names = dict(
             Member.objects.filter(pk__in={m for *_x, ids in problems for m in ids}).values_list("pk", "name")

@@ -11,6 +11,7 @@ from lianxin import access
 from lianxin.audit import audited
 from members.models import Member, PartyStatus
 from members.services import member_record_contact
+from tracing import rules
 from tracing.models import (
     AssistanceRequest,
     AttemptResult,
@@ -164,7 +165,7 @@ def effective_attempts(case):
 
 
 def channels_tried(case):
-    return set(effective_attempts(case).filter(by_committee=False).values_list("channel", flat=True))
+    return rules.counted_channels(case.attempts.values_list("channel", "by_committee", "superseded_by"))
 
 
 @audited
@@ -192,11 +193,7 @@ def case_close(*, case, acting_user, outcome, closed_on=None, evidence="", findi
         member.party_status, member.party_status_since = PartyStatus.DECEASED, closed_on
         member.save(update_fields=["party_status", "party_status_since"])
     elif outcome == CaseStatus.UNREACHABLE:
-        tried = channels_tried(case)
-        if len(tried) < min_channels():
-            raise ValidationError(
-                f"须通过至少 {min_channels()} 种不同渠道查找后，才能认定“经多方努力确实无法取得联系”（目前 {len(tried)} 种）。"
-            )
+        rules.check_enough_channels(channels_tried(case), min_channels())
         if not case.findings.strip():
             raise ValidationError({"findings": "请先填写失联党员表现调查核实情况。"})
     else:

@@ -13,10 +13,11 @@ from disposition.models import Disposition, DispositionStatus
 from lianxin.models import Organization
 from lianxin.queries import names_as_of
 from members.models import Member, PartyStatus
-from members.status import duration_text, lost_threshold
+from members.status import lost_threshold
 from reports.relations import COLUMNS as COLUMNS  # re-exported: layout, xlsx and views read it here
 from reports.relations import classify, relation_problems
 from tracing.models import CaseStatus, LostContactCase
+from tracing.periods import loss_cases_of_outer_member, lost_period
 
 LOSS_LEGEND = "①外出务工经商；②单位改制或破产；③毕业后去向不明；④工作单位改变；⑤出国（境）；⑥居住地改变；⑦其他（具体原因在备注栏中注明）。"
 CATEGORY_LEGEND = (
@@ -48,6 +49,15 @@ def _open_case_subquery(field_name):
     return Subquery(cases.values(field_name)[:1])
 
 
+def _loss_case_annotations(as_of):
+    """The start and end of the search of the case describing each member's loss, if any."""
+    cases = loss_cases_of_outer_member(as_of)
+    return {
+        "loss_since": Subquery(cases.values("lost_since")[:1]),
+        "loss_closed_on": Subquery(cases.values("closed_on")[:1]),
+    }
+
+
 def roster_members(members, as_of: date):
     """Members lost over six months at the census end (`as_of`): the 《失联党员名册》."""
     return (
@@ -55,6 +65,7 @@ def roster_members(members, as_of: date):
         .filter(Q(last_contact_on__lt=lost_threshold(as_of)))
         .select_related("organization")
         .annotate(case_reason=_open_case_subquery("reason"), case_remark=_open_case_subquery("reason_remark"))
+        .annotate(**_loss_case_annotations(as_of))
         .order_by("organization__path", "name", "pk")
     )
 
@@ -75,7 +86,9 @@ def roster_rows(members, as_of: date, path_prefix=""):
             names.get(m.organization_id, m.organization.name),
             m.organization.category,
             m.occupation,
-            duration_text(m.last_contact_on, as_of),
+            lost_period(
+                lost_since=m.loss_since or m.last_contact_on, closed_on=m.loss_closed_on, as_of=as_of
+            ).text,
             m.case_reason,
             m.case_remark or "",
         )
@@ -103,7 +116,7 @@ def register_rows(cases, as_of: date, path_prefix=""):
             names.get(c.organization_id, c.organization.name),
             c.organization.category,
             m.occupation,
-            duration_text(c.lost_since, c.closed_on or as_of),
+            lost_period(lost_since=c.lost_since, closed_on=c.closed_on, as_of=as_of).text,
             c.reason,
             c.reason_remark,
         )

@@ -82,10 +82,6 @@ class LostContactCase(models.Model):
     def is_open(self):
         return self.status == CaseStatus.OPEN
 
-    def search_end(self, census_end=None):
-        """与党组织失去联系时间 runs to the end of the search: the case's end, else the census end."""
-        return self.closed_on or census_end
-
 
 class Channel(models.TextChoices):
     """查找渠道 (Fuzhou measure 6 adds the public registers to the personal channels)."""

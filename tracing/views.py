@@ -16,7 +16,7 @@ from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
 from members.models import Member
-from members.status import add_months, duration_text
+from members.status import add_months
 from tracing import services
 from tracing.forms import (
     AssistanceAnswerForm,
@@ -28,6 +28,7 @@ from tracing.forms import (
     SecondSearchForm,
 )
 from tracing.models import AssistanceRequest, CaseStatus, CensusPeriod, Channel, LossReason, SearchAttempt
+from tracing.periods import case_lost_period
 from tracing.queries import cases_visible_to, is_helper_only
 
 LOG = "log_search"
@@ -74,7 +75,7 @@ def case_list(request):
     )
     today = timezone.localdate()
     for case in page.object_list:
-        case.duration = duration_text(case.lost_since, case.closed_on or today)
+        case.duration = case_lost_period(case, today).text
         case.attempt_count = counts.get(case.pk, 0)
     branches = filter_choices(request.user)
     return render(
@@ -118,7 +119,7 @@ def case_detail(request, pk):
         and access.can(request.user, "review_committee", case),
         "can_edit": access.can(request.user, LOG, case) and case.status == CaseStatus.OPEN,
         "form": form,
-        "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
+        "duration": case_lost_period(case).text,
         "tried": [Channel(c).label for c in sorted(tried)],
         "min_channels": services.min_channels(),
         "breadcrumbs": [o for o in case.organization.chain() if access.can(request.user, access.VIEW, o)],

@@ -167,7 +167,7 @@ def test_roster_xlsx_lists_lost_members_with_codes_and_legends(world, org, clien
     lost = MemberFactory(
         organization=org("branch_a1"), name="王失联", last_contact_on=date(2025, 3, 10), occupation=3
     )
-    CaseFactory(member=lost, opened_by=world.users["branch_a1"], reason=1)
+    CaseFactory(member=lost, opened_by=world.users["branch_a1"], reason=1, lost_since=date(2025, 3, 10))
     MemberFactory(organization=org("branch_a1"), name="李在联", last_contact_on=date(2026, 10, 1))
     response = client_for("branch_a1").get(
         reverse("reports:roster_xlsx"), {"org": org("branch_a1").pk, "as_of": AS_OF}

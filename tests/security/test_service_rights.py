@@ -447,3 +447,18 @@ def test_a_superuser_holds_no_chain_right_but_reads_the_tree(world):
     for perm in access.PERMISSIONS - {"view_scope"}:
         assert not access.can(world.admin, perm, branch), perm
         assert not access.has_any(world.admin, perm), perm
+
+
+def test_a_service_called_by_another_runs_under_the_outer_right(world):
+    """The committee (log_search, no manage_members) closes a case as contacted: closing records
+    the contact with the member (a members service) as part of the one action it may take."""
+    case = open_case(world)
+    tracing.services.case_close(
+        case=case, outcome="contacted", evidence="本人来电", acting_user=world.users["committee_a"]
+    )
+    case.member.refresh_from_db()
+    assert case.member.last_contact_on == today()
+    with pytest.raises(PermissionDenied):
+        members.services.member_record_contact(
+            member=case.member, on=today(), acting_user=world.users["committee_a"]
+        )

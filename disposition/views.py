@@ -65,11 +65,13 @@ def inbox(request):
 def disposition_detail(request, pk):
     disposition = _disposition_or_404(request, pk)
     stage = disposition.stage
-    can_decide = (
+    may_act = (
         disposition.status == DispositionStatus.IN_REVIEW
         and stage is not None
         and access.can(request.user, stage.perm, disposition)
     )
+    refusal = services.separation_refusal(disposition, request.user) if may_act else ""
+    can_decide = may_act and not refusal
     return render(
         request,
         "disposition/disposition_detail.html",
@@ -79,6 +81,7 @@ def disposition_detail(request, pk):
             "steps": disposition.steps.select_related("acting_user", "organization"),
             "stages": stages_for(disposition.outcome),
             "can_decide": can_decide,
+            "decide_refusal": refusal,
             "can_resubmit": disposition.status == DispositionStatus.RETURNED
             and access.can(request.user, "decide_branch", disposition),
             "can_revoke": disposition.status == DispositionStatus.APPROVED
@@ -125,6 +128,10 @@ def step_decide(request, pk):
         return redirect("disposition:disposition_detail", pk=pk)
     if not access.can(request.user, stage.perm, disposition):
         raise PermissionDenied
+    refusal = services.separation_refusal(disposition, request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("disposition:disposition_detail", pk=pk)
     keys = [s.key for s in disposition.stages]
     earlier = disposition.stages[: keys.index(stage.key) + 1]
     form = DecideForm(request.POST or None, stage=stage, earlier=earlier)

@@ -2,12 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lianxin.audit import audited
+from lianxin import access
+from lianxin.service import REFUSED, service
 from members.models import (
     Absence,
     Activity,
@@ -20,6 +21,8 @@ from members.models import (
     TransferFollowUp,
 )
 from members.status import compute_status
+
+MANAGE = "manage_members"
 
 
 def _today():
@@ -60,7 +63,7 @@ def member_refresh_status(member, *, today=None, save=True):
     return status
 
 
-@audited
+@service(perm=MANAGE, on="member")
 @transaction.atomic
 def member_record_contact(*, member, on, acting_user, note=""):
     """A successful contact on `on` (e.g. a lost member found): clears 联系不上, recomputes status."""
@@ -77,17 +80,21 @@ def member_record_contact(*, member, on, acting_user, note=""):
     return member
 
 
-@audited
+@service(perm=MANAGE, on="member")
 @transaction.atomic
 def member_save(*, member, acting_user):
     """Create or update a member after full validation (the form has checked the 身份证号)."""
+    if member.pk:  # the right covers the branch the member is in now, not only the one given
+        stored = Member.objects.select_related("organization").filter(pk=member.pk).first()
+        if stored and not access.can(acting_user, MANAGE, stored):
+            raise PermissionDenied(REFUSED)
     member.full_clean()
     member.save()
     member_refresh_status(member)
     return member
 
 
-@audited
+@service(perm=MANAGE, on="organization")
 @transaction.atomic
 def activity_record(*, organization, kind, title, held_on, attendance, acting_user):
     """Record an activity and each member's attendance ({member: status}) in one transaction."""
@@ -119,7 +126,7 @@ def activity_record(*, organization, kind, title, held_on, attendance, acting_us
     return activity
 
 
-@audited
+@service(perm=MANAGE, on="member")
 @transaction.atomic
 def dues_record(*, member, month, amount, paid_on, acting_user):
     payment = DuesPayment(
@@ -128,12 +135,16 @@ def dues_record(*, member, month, amount, paid_on, acting_user):
     if paid_on > _today():
         raise ValidationError({"paid_on": "交纳日期不能晚于今天。"})
     payment.full_clean()
-    payment.save()
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:  # one_payment_per_month, recorded at the same moment by someone else
+        raise ValidationError({"month": "该月党费已登记。"}) from None
     member_refresh_status(member)
     return payment
 
 
-@audited
+@service(perm=MANAGE, on="absence")
 @transaction.atomic
 def absence_record(*, absence, acting_user):
     if absence.expected_return and absence.expected_return < absence.left_on:
@@ -144,9 +155,12 @@ def absence_record(*, absence, acting_user):
     return absence
 
 
-@audited
+@service(perm=MANAGE, on="absence")
 @transaction.atomic
 def absence_close(*, absence, returned_on: date, acting_user):
+    absence = Absence.objects.select_for_update().select_related("member").get(pk=absence.pk)
+    if absence.returned_on:  # a second click, or two at once: the return is recorded once
+        raise ValidationError("该次外出已登记返回。")
     if returned_on < absence.left_on:
         raise ValidationError({"returned_on": "返回日期不能早于外出日期。"})
     absence.returned_on = returned_on
@@ -155,7 +169,7 @@ def absence_close(*, absence, returned_on: date, acting_user):
     return absence
 
 
-@audited
+@service(perm=MANAGE, on="contact")
 @transaction.atomic
 def contact_add(*, contact, acting_user):
     contact.full_clean()
@@ -187,7 +201,7 @@ def letter_validity(issued_on):
     return issued_on + timedelta(days=settings.LIANXIN["INTRODUCTION_LETTER_DAYS"])
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def transfer_out(*, transfer, acting_user):
     """转出: the 四个清楚 are required; a permanent transfer leaves the branch when its 回执 is back."""
@@ -214,7 +228,7 @@ def transfer_out(*, transfer, acting_user):
     return transfer
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def transfer_in(*, transfer, acting_user):
     """转入: the welcome talk (谈心谈话) brings the member back under the branch's management."""
@@ -230,7 +244,7 @@ def transfer_in(*, transfer, acting_user):
     return transfer
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def receipt_record(*, transfer, received_on, acting_user):
     transfer = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
@@ -248,7 +262,7 @@ def receipt_record(*, transfer, received_on, acting_user):
     return transfer
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def follow_up_add(*, transfer, on, note, acting_user):
     if not transfer.receipt_outstanding:

@@ -236,11 +236,15 @@ def absence_return(request, pk):
     access.require(request.user, MANAGE, absence)
     form = ReturnForm(request.POST or None, absence=absence)
     if request.method == "POST" and form.is_valid():
-        services.absence_close(
-            absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
-        )
-        messages.success(request, "已登记返回。")
-        return redirect("members:member_detail", pk=absence.member.pk)
+        try:
+            services.absence_close(
+                absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已登记返回。")
+            return redirect("members:member_detail", pk=absence.member.pk)
     url = reverse("members:member_detail", args=[absence.member.pk])
     return _form_page(request, form, "外出返回", subject=f"{absence.member.name}：{absence}", cancel_url=url)
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access
-from lianxin.audit import acting_as
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
@@ -214,8 +213,8 @@ def case_edit(request, pk):
 
 
 def attempt_add(request, pk):
-    case = _case_or_404(request, pk, LOG)
     by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
+    case = _case_or_404(request, pk, services.COMMITTEE if by_committee else LOG)
     form = AttemptForm(
         request.POST or None,
         request.FILES or None,
@@ -424,13 +423,16 @@ def census_list(request):
     form = CensusForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         access.require(request.user, "export_reports", form.cleaned_data["organization"])
-        with acting_as(request.user):
-            period = form.save()
-        messages.success(
-            request,
-            f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
-        )
-        return redirect("tracing:census_list")
+        try:
+            period = services.census_open(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
+            )
+            return redirect("tracing:census_list")
     return render(
         request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
     )

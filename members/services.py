@@ -93,6 +93,8 @@ def contact_record(*, member, on, kind, note, acting_user):
         raise PermissionDenied
     if on > _today():
         raise ValidationError({"on": "联系日期不能晚于今天。"})
+    if on < member.joined_on:
+        raise ValidationError({"on": f"联系日期不能早于入党时间（{member.joined_on:%Y-%m-%d}）。"})
     if not note.strip():
         raise ValidationError({"note": "请写明联系情况（联系到谁、党员现状）。"})
     record = ContactRecord(member=member, on=on, kind=kind, note=note.strip(), recorded_by=acting_user)

@@ -98,7 +98,6 @@ def case_list(request):
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
     attempts = list(case.attempts.select_related("searcher", "supersedes").order_by("searched_at", "pk"))
-    superseded = {a.supersedes_id for a in attempts if a.supersedes_id}
     last_channel = attempts[-1].channel if attempts else Channel.PHONE
     can_log = access.can(request.user, LOG, case)
     mark_corrections(attempts, case, can_log=can_log)
@@ -112,7 +111,6 @@ def case_detail(request, pk):
         "case": case,
         "member": case.member,
         "attempts": attempts,
-        "superseded": superseded,
         "can_log": can_log and case.status == CaseStatus.OPEN,
         "can_second_search": can_log
         and case.status == CaseStatus.UNREACHABLE

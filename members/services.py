@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from lianxin import access
 from lianxin.service import REFUSED, service
+from members import rollcall
 from members.models import (
     Absence,
     Activity,
     Attendance,
     AttendanceStatus,
+    ContactRecord,
     DuesPayment,
     Member,
     PartyStatus,
@@ -80,6 +82,28 @@ def member_record_contact(*, member, on, acting_user, note=""):
     return member
 
 
+@service(perm=(MANAGE, "log_search"), on="member")
+@transaction.atomic
+def contact_record(*, member, on, kind, note, acting_user):
+    """联系记录: a contact the branch had with the member, kept as a fact; the status follows.
+
+    Recorded by those who manage the member, or by those searching for them (a contact found
+    during a search is recorded from the case, tracing/contact.py)."""
+    if on > _today():
+        raise ValidationError({"on": "联系日期不能晚于今天。"})
+    if on < member.joined_on:
+        raise ValidationError({"on": f"联系日期不能早于入党时间（{member.joined_on:%Y-%m-%d}）。"})
+    if not note.strip():
+        raise ValidationError({"note": "请写明联系情况（联系到谁、党员现状）。"})
+    record = ContactRecord(member=member, on=on, kind=kind, note=note.strip(), recorded_by=acting_user)
+    record.full_clean()
+    record.save()
+    member_record_contact(
+        member=member, on=on, acting_user=acting_user, note=f"联系记录：{record.get_kind_display()}"
+    )
+    return record
+
+
 @service(perm=MANAGE, on="member")
 @transaction.atomic
 def member_save(*, member, acting_user):
@@ -96,13 +120,19 @@ def member_save(*, member, acting_user):
 
 @service(perm=MANAGE, on="organization")
 @transaction.atomic
-def activity_record(*, organization, kind, title, held_on, attendance, acting_user):
-    """Record an activity and each member's attendance ({member: status}) in one transaction."""
+def activity_record(*, organization, kind, title, held_on, attendance, acting_user, confirmed=()):
+    """Record an activity and each member's attendance ({member: status}) in one transaction.
+
+    A member with an open search marked 参加 is not silently returned to 正常: their pk must be in
+    `confirmed` (the secretary confirmed it), and the search records the presence (members/rollcall.py)."""
     if held_on > _today():
         raise ValidationError({"held_on": "活动日期不能晚于今天。"})
+    if any(status not in AttendanceStatus.values for status in attendance.values()):
+        raise ValidationError("有党员的出席情况未选择，每名党员都要登记。")
     members = list(Member.objects.select_for_update().filter(pk__in=[m.pk for m in attendance]))
     if any(m.organization_id != organization.pk for m in members):
         raise ValidationError("出席名单中有不属于本支部的党员。")
+    searched = _searched_and_present(members, attendance, confirmed)
     activity = Activity(
         organization=organization, kind=kind, title=title, held_on=held_on, recorded_by=acting_user
     )
@@ -122,8 +152,23 @@ def activity_record(*, organization, kind, title, held_on, attendance, acting_us
         ):
             member.unreachable_since = None
             member.save(update_fields=["unreachable_since"])
+        if member.pk in searched:
+            rollcall.record_presence(member=member, activity=activity, acting_user=acting_user)
         member_refresh_status(member)
     return activity
+
+
+def _searched_and_present(members, attendance, confirmed):
+    """The pks of members marked 参加 while a search for them is open; each must be confirmed."""
+    by_pk = {m.pk: status for m, status in attendance.items()}
+    present = [m.pk for m in members if by_pk[m.pk] == AttendanceStatus.PRESENT]
+    searched = set(rollcall.open_searches(present))
+    unconfirmed = [m.name for m in members if m.pk in searched and m.pk not in set(confirmed)]
+    if unconfirmed:
+        raise ValidationError(
+            f"以下党员有正在查找的失联案件，登记为“参加”须经确认：{'、'.join(unconfirmed)}。"
+        )
+    return searched
 
 
 @service(perm=MANAGE, on="member")

@@ -221,6 +221,11 @@ CALLS = {
     "members.services.member_record_contact": Call(
         lambda w: {"member": member(w), "on": today()}, "branch_a1", MANAGERS
     ),
+    "members.services.contact_record": Call(
+        lambda w: {"member": member(w), "on": today(), "kind": "phone", "note": "电话联系上本人"},
+        "branch_a1",
+        SEARCHERS_NOT,
+    ),
     "members.services.member_save": Call(
         lambda w: {"member": MemberFactory.build(organization=w.orgs[A1])}, "branch_a1", MANAGERS
     ),
@@ -305,6 +310,11 @@ CALLS = {
         },
         "committee_a",
         ("branch_a1", "county"),
+    ),
+    "tracing.contact.case_contact_record": Call(
+        lambda w: {"case": open_case(w), "on": today(), "kind": "phone", "note": "本人接听", "close": False},
+        "branch_a1",
+        SEARCHERS_NOT,
     ),
     "tracing.services.case_close": Call(
         lambda w: {"case": open_case(w), "outcome": "contacted", "evidence": "本人来电"},

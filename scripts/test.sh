@@ -24,7 +24,7 @@ if pg_start && pg_start_replica; then
   $PY -m pytest -n "$WORKERS" -q -m "not e2e" "$@"
   pg_rc=$?
 else
-  echo "could not start PostgreSQL"
+  echo "could not start PostgreSQL and its standby"
   pg_rc=1
 fi
 pg_stop

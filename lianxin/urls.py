@@ -19,3 +19,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "lianxin.views.bad_request"

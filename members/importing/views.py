@@ -5,7 +5,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -120,12 +120,11 @@ def confirm(request):
 
 def rejected(request, token):
     path, _filename, _org = _stored(request, token, storage.REJECTED)
-    return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
-        filename="rejected-rows.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response = HttpResponse(
+        path.read_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    response["Content-Disposition"] = "attachment; filename=rejected-rows.xlsx"
+    return response
 
 
 @require_POST

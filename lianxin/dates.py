@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
+from django.forms.fields import BaseTemporalField
 from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -104,7 +105,7 @@ class DateTimeField(forms.DateTimeField):
             result = parse_datetime(value.strip())
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        result = result or forms.BaseTemporalField.to_python(self, value)  # the input formats
+        result = result or BaseTemporalField.to_python(self, value)  # the other input formats
         validate_in_range(result)
         return from_current_timezone(result)
 

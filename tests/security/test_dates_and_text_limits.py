@@ -74,11 +74,24 @@ def attempt_data(**overrides):
     } | overrides
 
 
-@pytest.mark.parametrize("when", ["0001-01-01T10:00", "1900-05-04T08:00", "2199-01-01T10:00"])
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T10:00", "0001-01-01T05:00", "1900-05-04T08:00", "2199-01-01T10:00"]
+)
 def test_a_search_attempt_outside_the_sane_range_is_refused(when):
     form = AttemptForm(data=attempt_data(searched_at=when))
     assert not form.is_valid() and form.errors["searched_at"]
     assert any(("1921" in e or "晚于" in e) for e in form.errors["searched_at"])
+
+
+@pytest.mark.parametrize("when", ["明天", "2026-02-30T10:00", "2026/11/20 10:00", "10:00"])
+def test_an_unreadable_attempt_time_is_a_form_error(when):
+    form = AttemptForm(data=attempt_data(searched_at=when))
+    assert not form.is_valid() and form.errors["searched_at"]
+
+
+def test_the_other_input_formats_still_work():
+    form = AttemptForm(data=attempt_data(searched_at="2026-11-20"))
+    assert form.is_valid(), form.errors
 
 
 def test_the_attempt_service_and_model_refuse_year_one(world, org):

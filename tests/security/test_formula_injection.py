@@ -4,6 +4,7 @@ has no business (姓名, 身份证号, phone numbers) refuse it, in forms and in
 
 import io
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -208,3 +209,18 @@ def test_csv_import_keeps_other_text_as_typed_and_normalises_phones(world, tmp_p
     assert report.ok, report.errors
     member = Member.objects.get(id_number=id_number)
     assert (member.phone, member.workplace, member.residence) == ("+8613912345678", "=1+1", "@家")
+
+
+def test_no_module_makes_spreadsheet_cells_on_its_own():
+    """Cells are made only by lianxin/spreadsheet.py, so no new export can forget to keep text as text."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("lianxin", "members", "tracing", "disposition", "reports")
+        for path in (root / app).rglob("*.py")
+        if path.name != "spreadsheet.py"
+        and any(
+            word in path.read_text(encoding="utf-8") for word in ("WriteOnlyCell", "ws.cell(", ".cell(row=")
+        )
+    ]
+    assert offenders == []

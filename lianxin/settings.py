@@ -8,6 +8,7 @@ ALLOWED_HOSTS  comma-separated
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -258,6 +259,9 @@ LIANXIN = {
     "MIN_SEARCH_CHANNELS": env_int("LIANXIN_MIN_SEARCH_CHANNELS", 3),
     # Attachments on search attempts.
     "ATTACHMENT_MAX_BYTES": env_int("LIANXIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    # Uploaded 花名册 waiting between preview and confirm (not served; shared by all app servers).
+    "IMPORT_DIR": Path(os.environ.get("LIANXIN_IMPORT_DIR", Path(tempfile.gettempdir()) / "lianxin-imports")),
+    "IMPORT_KEEP_MINUTES": env_int("LIANXIN_IMPORT_KEEP_MINUTES", 60),
 }
 
 # Our ScopeBackend (lianxin/access.py) replaces guardian's backend: grants are inherited

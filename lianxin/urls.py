@@ -20,3 +20,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "lianxin.views.bad_request"

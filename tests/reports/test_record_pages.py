@@ -13,7 +13,7 @@ from django.utils import timezone
 from disposition import services as chain
 from disposition.outcomes import Outcome
 from reports import pdf
-from tests.factories import CaseFactory, MemberFactory
+from tests.factories import CaseFactory, MemberFactory, branch_officer
 from tracing.models import CaseStatus, Channel, SearchAttempt
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -103,7 +103,7 @@ def test_a_decision_and_its_opinion_are_each_printed_once(world, org, client_for
         member=member, opened_by=world.users["branch_a1"], status=CaseStatus.UNREACHABLE, closed_on=None
     )
     d = chain.disposition_propose(
-        case=case, outcome=Outcome.SUSPEND_UNREACHABLE, proposal="x", acting_user=world.users["branch_a1"]
+        case=case, outcome=Outcome.SUSPEND_UNREACHABLE, proposal="x", acting_user=branch_officer()
     )
     chain.step_decide(
         disposition=d,

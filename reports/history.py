@@ -18,6 +18,7 @@ subqueries, then the rule runs in Python — the count of queries does not grow 
 
 from collections import Counter, defaultdict
 
+from django.db import connection, transaction
 from django.db.models import DateField, Max, Min, OuterRef, Q, Subquery
 
 from members.models import (
@@ -109,8 +110,18 @@ def status_on(day, stored_last, present, unreachable, paid, returned, found, awa
     )
 
 
+def _without_jit():
+    """PostgreSQL compiles a query this long with JIT by default, which takes longer than running
+    it (100,000 members: 12 s with JIT, 3 s without); off until the end of this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
+@transaction.atomic
 def status_counts_on(day, chunk_size=5000):
     """{organization id: Counter({status: members})} of each organization's own members on `day`."""
+    _without_jit()
     counts = defaultdict(Counter)
     for org_id, stored, present, unreachable, paid, returned, found, away, arrived in members_on(
         day

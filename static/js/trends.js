@@ -31,7 +31,10 @@
         maintainAspectRatio: false,
         animation: false,
         interaction: { mode: "index", intersect: false },
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: {
+          x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } },
+          y: { beginAtZero: true, ticks: { precision: 0 } },
+        },
         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
       },
     });

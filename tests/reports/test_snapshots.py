@@ -222,8 +222,9 @@ def test_query_count_does_not_grow_with_the_tree(world, org, past):
         )
     many = _queries(month, today)
     assert many == one, (one, many)
-    # orgs, members, cases, dispositions, the upsert (and the transaction's savepoint statements)
-    assert one <= 7
+    # orgs, members, cases, dispositions, the upsert, the transaction's savepoints (and on
+    # PostgreSQL, for a past month, switching JIT off)
+    assert one <= 10
     assert MonthlySnapshot.objects.filter(month=month.replace(day=1)).count() == Organization.objects.count()
 
 

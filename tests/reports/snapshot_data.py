@@ -101,18 +101,15 @@ def seed_today(world, org, today):
     disposition(recent, user, proposed_on=today)
 
 
-def direct_counts(org, today):
-    """The current month's numbers of `org`'s subtree, counted row by row."""
+def direct_counts(org, today, *, own=False):
+    """The current month's numbers of `org`'s subtree (or of its own rows), counted row by row."""
     first = today.replace(day=1)
-    members = Member.objects.filter(organization__path__startswith=org.path, party_status__in=IN_MANAGEMENT)
-    cases = LostContactCase.objects.filter(organization__path__startswith=org.path)
+    where = {"organization": org} if own else {"organization__path__startswith": org.path}
+    members = Member.objects.filter(**where, party_status__in=IN_MANAGEMENT)
+    cases = LostContactCase.objects.filter(**where)
     open_cases = list(cases.filter(status=CaseStatus.OPEN))
     cutoff = today - timedelta(days=30)
-    waiting = list(
-        Disposition.objects.filter(organization__path__startswith=org.path, status__in=ACTIVE).exclude(
-            outcome=Outcome.EXPEL
-        )
-    )
+    waiting = list(Disposition.objects.filter(**where, status__in=ACTIVE).exclude(outcome=Outcome.EXPEL))
     return {
         "members": members.count(),
         "warning": members.filter(contact_status="warning").count(),

@@ -1,8 +1,11 @@
 """Demo data: a realistic county, its committees and branches, and the demo logins.
 
-`seed_demo` calls `seed()` here, then each app's `demo.seed(world, rng, stdout)` in order
-(members, tracing, disposition, reports). Every seed is idempotent: it checks what exists
-and adds only what is missing, so running the command twice changes nothing.
+The county is data: fixtures/demo/county.json (tree, logins, officers); its people and their
+stories are fixtures/demo/people.json, read by the apps' seeds. `seed_demo` calls `seed()`
+here: `seed_base()` (the tree and the posts, which the tests' `world` fixture also builds),
+then each app's `demo.seed(world, rng, stdout)` in order (members, tracing, disposition,
+reports), each in one transaction. Every seed is idempotent: it checks what exists and adds
+only what is missing, so running the command twice changes nothing.
 """
 
 import random

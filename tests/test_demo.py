@@ -24,6 +24,7 @@ from lianxin.fixtures import FIXTURES_DIR, load
 from members.demo import ago
 from members.models import ContactStatus, Member
 from members.services import member_refresh_status
+from members.status import add_months
 from reports import builders
 from reports.models import Submission
 from reports.relations import AT_MOST, COLUMNS, RELATIONS
@@ -199,8 +200,20 @@ def check_the_demo_reports_what_it_made(demo, today):
         assert what in demo.output
 
 
+def check_the_statistics_hold_at_every_month_end_of_the_two_years(demo, today):
+    totals = []
+    for back in range(24, 0, -1):
+        day = add_months(today.replace(day=1), -back + 1) - timedelta(days=1)
+        totals.append(
+            builders.statistics_rows(demo.root, day, Member.objects.all())[-1].counts
+        )  # relations hold
+    assert [t["A"] for t in totals] == sorted(t["A"] for t in totals)  # cases are only ever added
+    assert 0 < totals[0]["A"] < totals[-1]["A"]
+
+
 CHECKS = [
     check_the_statistics_fill_every_column_with_the_six_relations_holding,
+    check_the_statistics_hold_at_every_month_end_of_the_two_years,
     check_every_outcome_of_the_chain_is_in_the_demo,
     check_a_member_suspended_then_restored_and_one_suspended_two_years_then_removed,
     check_cases_end_every_way_and_the_register_has_rows,

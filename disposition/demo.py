@@ -21,6 +21,7 @@ from lianxin.demo import backdate, holder
 from members import demo as members_demo
 from members.status import add_months
 from tracing.demo import reviewer, story_member
+from tracing.models import LostContactCase
 
 TEXTS = members_demo.TEXTS
 STEP_DAYS = 7
@@ -116,10 +117,9 @@ def seed(world, rng, stdout=None):
     made = 0
     for story in members_demo.PEOPLE["stories"]:
         specs = story.get("dispositions", [])
-        done = Disposition.objects.filter(
-            member__organization__code=story["branch"], member__name=story["name"]
-        ).exists()
-        if not specs or done:
+        mine = {"member__organization__code": story["branch"], "member__name": story["name"]}
+        cased = LostContactCase.objects.filter(**mine).exists()  # not in a database seeded by an older demo
+        if not specs or not cased or Disposition.objects.filter(**mine).exists():
             continue
         for spec in specs:
             dispose(story, spec, world, today)

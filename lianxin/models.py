@@ -6,6 +6,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from lianxin.fixtures import integer_choices
+
 
 class OrgKind(models.TextChoices):
     DEPARTMENT = "department", "党委组织部门"
@@ -15,18 +17,8 @@ class OrgKind(models.TextChoices):
     BRANCH = "branch", "党支部"
 
 
-class OrgCategory(models.IntegerChoices):
-    """党组织类别, the codes of the 名册 and the 登记表."""
-
-    STATE_ENTERPRISE = 1, "国有企业"
-    PRIVATE_ENTERPRISE = 2, "非公有制企业"
-    RURAL = 3, "农村"
-    GOVERNMENT = 4, "党政机关"
-    SCHOOL = 5, "学校"
-    PUBLIC_INSTITUTION = 6, "其他事业单位"
-    COMMUNITY = 7, "街道社区"
-    SOCIAL_ORGANIZATION = 8, "社会组织"
-    OTHER = 9, "其他"
+# 党组织类别, the codes of the 名册 and the 登记表: fixtures/codes/org_categories.json.
+OrgCategory = integer_choices("org_categories", "OrgCategory", __name__)
 
 
 # The tier that acts at each stage of the chain, derived from the kind.

@@ -11,3 +11,8 @@ class LianxinConfig(AppConfig):
         from lianxin.middleware import session_fresh_at_login
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
+
+        # Each app's overdue rules (overdue.py) and daily jobs (daily.py), like admin.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("overdue", "daily")

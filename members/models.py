@@ -391,3 +391,4 @@ class TransferFollowUp(models.Model):
 
 
 from members.importing.models import *  # noqa: E402,F401,F403  (the import batch models live with the importer)
+from members.talks import Talk  # noqa: E402,F401  (the 三必谈 talks live in their own module)

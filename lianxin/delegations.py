@@ -31,9 +31,13 @@ def may_arrange(user, post):
     """The holder, or someone holding one of the post's rights above its organization."""
     if user.pk == post.user_id:
         return True
-    parent = post.organization.get_parent()
+    path = post.organization.path
     rights = ROLE_PERMISSIONS[post.role] - {access.VIEW}
-    return parent is not None and any(access.can(user, perm, parent) for perm in rights)
+    return any(
+        path.startswith(granted) and granted != path
+        for perm in rights
+        for granted in access.granted_paths(user, perm)
+    )
 
 
 def delegate_choices(post):

@@ -240,7 +240,7 @@ LIANXIN = {
 
 # The clocks of the overdue rules (lianxin/overdue.py, each app's overdue.py), each overridable
 # as LIANXIN_<NAME>. The seeds give LOST_MONTHS (名册 rules 2, 附件5 A) and
-# AWAY_UNREPORTED_MONTHS (Shaanxi 2); the seeds are silent on the others — docs/domain.md §10
+# AWAY_UNREPORTED_MONTHS (Shaanxi 2); the seeds are silent on the others — docs/domain.md §11
 # says what each assumes.
 OVERDUE_DEFAULTS = {
     "LOST_MONTHS": 6,  # over six months without contact: 失联

@@ -60,7 +60,9 @@ def test_the_todo_page_fits_a_phone(world, org, session):
     from django.utils import timezone
 
     today = timezone.localdate()
-    MemberFactory(organization=org("branch_a1"), name="欧阳长名字党员", last_contact_on=today - timedelta(days=200))
+    MemberFactory(
+        organization=org("branch_a1"), name="欧阳长名字党员", last_contact_on=today - timedelta(days=200)
+    )
     CaseFactory(member=MemberFactory(organization=org("branch_a1")), opened_by=world.users["branch_a1"])
     page = session.page
     page.set_viewport_size({"width": 390, "height": 844})

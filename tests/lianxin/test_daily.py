@@ -77,7 +77,10 @@ def test_a_failing_task_is_retried_and_then_succeeds(on_the_worker):
     work_off_the_queue()
     results = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert [r.status for r in results] == ["FAILED", "SUCCESSFUL"]
-    assert "数据库连接中断" in results[0].traceback and results[0].exception_class_path == "builtins.ConnectionError"
+    assert (
+        "数据库连接中断" in results[0].traceback
+        and results[0].exception_class_path == "builtins.ConnectionError"
+    )
     run = DailyRun.objects.get(day=TODAY, name="flaky")
     assert (run.status, run.attempts, run.result, job.calls) == (DailyRun.Status.SUCCEEDED, 2, {"ok": 2}, 2)
 

@@ -96,7 +96,11 @@ def test_every_shape_of_a_member_past_day_150_is_in_a_digest(world):
 def test_sent_once_a_day_and_the_next_day_only_what_is_new_or_overdue(world):
     a1 = world.orgs["610581001001"]
     MemberFactory(organization=a1, name="甲", last_contact_on=TODAY - 160 * DAY)
-    CaseFactory(member=MemberFactory(organization=a1, name="乙"), opened_by=world.users["branch_a1"], opened_on=TODAY - 20 * DAY)
+    CaseFactory(
+        member=MemberFactory(organization=a1, name="乙"),
+        opened_by=world.users["branch_a1"],
+        opened_on=TODAY - 20 * DAY,
+    )
     summary = send_digests(today=TODAY)
     assert summary["sent"] == summary["recipients"] == len(mail.outbox) > 0
     to_secretary = next(m for m in mail.outbox if m.to == ["branch_a1@huayang.gov.cn"])
@@ -138,7 +142,10 @@ def bot(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     Bot.received, Bot.status = [], 200
-    settings.LIANXIN = {**settings.LIANXIN, "DIGEST_WEBHOOK_URL": f"http://127.0.0.1:{server.server_port}/send"}
+    settings.LIANXIN = {
+        **settings.LIANXIN,
+        "DIGEST_WEBHOOK_URL": f"http://127.0.0.1:{server.server_port}/send",
+    }
     yield Bot
     server.shutdown()
     server.server_close()

@@ -43,9 +43,13 @@ def keys(user, today=None):
 def open_work(world, code):
     """A lost member with no case, an open case, and a disposition waiting on the branch."""
     today = timezone.localdate()
-    lost = MemberFactory(organization=world.orgs[code], last_contact_on=add_months(today, -6) - DAY)  # lost today
+    lost = MemberFactory(
+        organization=world.orgs[code], last_contact_on=add_months(today, -6) - DAY
+    )  # lost today
     case = CaseFactory(
-        member=MemberFactory(organization=world.orgs[code]), opened_by=world.users["branch_a1"], opened_on=today
+        member=MemberFactory(organization=world.orgs[code]),
+        opened_by=world.users["branch_a1"],
+        opened_on=today,
     )
     closed = CaseFactory(
         member=MemberFactory(organization=world.orgs[code]),
@@ -132,7 +136,13 @@ def test_the_daily_job_starts_and_ends_delegations(world, deputy):
 def test_only_the_holder_or_the_level_above_arranges_a_delegation(world, deputy):
     post = world.users["branch_a1"].posts.get(ended_on__isnull=True)
     today = timezone.localdate()
-    kwargs = {"post": post, "delegate": deputy, "starts_on": today, "ends_on": today + DAY, "reason": "travel"}
+    kwargs = {
+        "post": post,
+        "delegate": deputy,
+        "starts_on": today,
+        "ends_on": today + DAY,
+        "reason": "travel",
+    }
     with pytest.raises(PermissionDenied):  # a colleague at the same branch is not above it
         delegation_create(acting_user=branch_officer(A1), **kwargs)
     assert delegation_create(acting_user=world.users["committee_a"], **kwargs).delegate == deputy
@@ -181,11 +191,15 @@ def test_what_a_delegate_records_says_so(world, deputy, client_for, tmp_path):
         meeting={"meeting_date": timezone.localdate()},
     )
     assert step.on_behalf_of.user == world.users["branch_a1"]
-    page = client_for("committee_a").get(reverse("disposition:disposition_detail", args=[d.pk])).content.decode()
+    page = (
+        client_for("committee_a").get(reverse("disposition:disposition_detail", args=[d.pk])).content.decode()
+    )
     assert said in page
     if shutil.which("pdftotext"):
         response = client_for("committee_a").get(reverse("reports:record_pdf", args=[closed.pk]))
         path = tmp_path / "record.pdf"
         path.write_bytes(response.content)
-        text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True)
+        text = subprocess.run(
+            ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+        )
         assert re.sub(r"\s+", "", said) in re.sub(r"\s+", "", text.stdout)

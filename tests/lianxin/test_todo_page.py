@@ -25,7 +25,11 @@ def some_work(world, code="610581001001", n=1):
     for _ in range(n):
         MemberFactory(organization=branch, last_contact_on=TODAY - 160 * DAY)  # 预警: todo
         MemberFactory(organization=branch, last_contact_on=TODAY - 178 * DAY)  # 预警: soon
-        CaseFactory(member=MemberFactory(organization=branch), opened_by=world.users["branch_a1"], opened_on=TODAY - 60 * DAY)
+        CaseFactory(
+            member=MemberFactory(organization=branch),
+            opened_by=world.users["branch_a1"],
+            opened_on=TODAY - 60 * DAY,
+        )
         member = MemberFactory(organization=branch)
         Transfer.objects.create(
             member=member,

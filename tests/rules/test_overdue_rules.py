@@ -118,7 +118,12 @@ def test_case_first_attempt_then_every_month(world):
     escalation("case_open", case.pk, first, "branch_a1", "committee_a")
     at = timezone.make_aware(datetime.combine(BASE + 3 * DAY, time(10)))
     SearchAttempt.objects.create(
-        case=case, searched_at=at, searcher=world.users["branch_a1"], channel=Channel.PHONE, process="电话", result="no_trace"
+        case=case,
+        searched_at=at,
+        searcher=world.users["branch_a1"],
+        channel=Channel.PHONE,
+        process="电话",
+        result="no_trace",
     )
     item = found("case_open", first + DAY)[case.pk]
     assert item.due_on == BASE + (3 + overdue.limit("CASE_IDLE_DAYS")) * DAY
@@ -235,7 +240,9 @@ def _talk(world, absence, kind, on):
 def test_talk_before_leaving_and_after_coming_back(world):
     member = MemberFactory(organization=world.orgs[A1])
     leaving = BASE + 40 * DAY
-    absence = Absence.objects.create(member=member, kind=AbsenceKind.AWAY, left_on=leaving, destination="西安")
+    absence = Absence.objects.create(
+        member=member, kind=AbsenceKind.AWAY, left_on=leaving, destination="西安"
+    )
     item = walk("talk_due", absence.pk, leaving - 30 * DAY, leaving)
     assert item.label == "外出前谈话"
     _talk(world, absence, Talk.Kind.DEPARTURE, leaving - 5 * DAY)

@@ -41,6 +41,7 @@ TIER_ROLES = {
     TIER_DEPARTMENT: {Role.DEPARTMENT_APPROVER},
 }
 UNSTAFFED, ESCALATED, DIRECT = "unstaffed", "escalated", "direct"
+WHOLE_TREE = 5000  # organizations above the items past which Staff reads every post at once
 
 
 @dataclass(frozen=True)
@@ -61,28 +62,25 @@ class Staff:
     def __init__(self, paths, today):
         self.today = today
         chain_paths = {p for path in paths for p in _ancestor_paths(path)}
+        # A province's daily digest involves every unit: then read them all rather than name
+        # sixty thousand paths in one query (more than SQLite takes, and no faster elsewhere).
+        every = len(chain_paths) > WHOLE_TREE
+        orgs = Organization.objects.all() if every else Organization.objects.filter(path__in=chain_paths)
         self.orgs = {
-            o.path: o
-            for o in Organization.objects.filter(path__in=chain_paths).only(
-                "pk", "path", "depth", "kind", "name", "approves_probationary"
-            )
+            o.path: o for o in orgs.only("pk", "path", "depth", "kind", "name", "approves_probationary")
         }
-        self.posts = defaultdict(list)
-        posts = (
-            Post.objects.filter(
-                organization__path__in=chain_paths, ended_on__isnull=True, user__is_active=True
-            )
-            .select_related("user", "organization")
-            .order_by("pk")
+        posts = Post.objects.filter(ended_on__isnull=True, user__is_active=True)
+        delegations = Delegation.objects.filter(
+            starts_on__lte=today, ends_on__gte=today, delegate__is_active=True, post__ended_on__isnull=True
         )
-        by_pk = {}
-        for post in posts:
+        if not every:
+            posts = posts.filter(organization__path__in=chain_paths)
+            delegations = delegations.filter(post__organization__path__in=chain_paths)
+        self.posts = defaultdict(list)
+        for post in posts.select_related("user", "organization").order_by("pk"):
             self.posts[post.organization.path].append(post)
-            by_pk[post.pk] = post
         self.delegates = defaultdict(list)
-        for d in Delegation.objects.filter(
-            post_id__in=by_pk, starts_on__lte=today, ends_on__gte=today, delegate__is_active=True
-        ).select_related("delegate"):
+        for d in delegations.select_related("delegate").order_by("pk"):
             self.delegates[d.post_id].append(d.delegate)
         self._admins = None
 

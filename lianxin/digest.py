@@ -109,8 +109,8 @@ def describe(line):
     return f"{item.label}：{item.line.subject}（{item.organization.name}），{item.line.detail}；{'；'.join(marks)}"
 
 
-def compose(today):
-    """Every person's digest for `today` (those already sent today are left out)."""
+def compose(today, *, include_sent=False):
+    """Every person's digest for `today` (those already sent today are left out, unless asked)."""
     items = address_all(overdue.all_items(today), today)
     lines = defaultdict(list)
     users = {}
@@ -129,7 +129,7 @@ def compose(today):
     order = {overdue.OVERDUE: 0, overdue.SOON: 1, overdue.TODO: 2}
     digests = []
     for user_id, user in sorted(users.items(), key=lambda pair: pair[1].get_username()):
-        if user_id in sent:
+        if user_id in sent and not include_sent:
             continue
         mine = sorted(lines[user_id], key=lambda li: (order[li.tab], li.item.due_on, li.item.key))
         digests.append(Digest(user, today, mine, told.get(user_id, frozenset())))
@@ -182,8 +182,8 @@ def backends():
 
 
 def send_digests(*, today, dry_run=False, out=None):
-    """Send today's digests; with dry_run, print each one instead and record nothing."""
-    digests = [d for d in compose(today) if not d.empty]
+    """Send today's digests; with dry_run, print each one (sent today or not) and record nothing."""
+    digests = [d for d in compose(today, include_sent=dry_run) if not d.empty]
     if dry_run:
         for digest in digests:
             out(f"—— 收件人：{digest.user.get_username()} ——\n{digest.text()}\n")

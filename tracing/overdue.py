@@ -140,6 +140,6 @@ register(
                 label="党委再次查找中",
             ),
         ],
-        line=_case_line(lambda c: f"{c.closed_on:%Y-%m-%d} 确实无法取得联系，{c.organization.name}"),
+        line=_case_line(lambda c: f"{c.closed_on:%Y-%m-%d} 经多方努力确实无法取得联系"),
     )
 )

@@ -183,3 +183,22 @@ def test_dry_run_prints_every_digest_and_records_nothing(world):
     assert "预警：超过150天未联系：甲" in text
     assert mail.outbox == [] and not DigestLog.objects.exists()
     assert branch_officer().username in text  # the branch's other committee member is told too
+
+
+def test_past_a_provinces_size_the_posts_are_read_at_once_with_the_same_answer(world, monkeypatch):
+    from lianxin import addressing
+
+    a1 = world.orgs["610581001001"]
+    MemberFactory(organization=a1, last_contact_on=TODAY - 160 * DAY)
+    CaseFactory(
+        member=MemberFactory(organization=a1), opened_by=world.users["branch_a1"], opened_on=TODAY - 60 * DAY
+    )
+
+    def told():
+        return {
+            (d.user.username, line.item.key, line.address.why) for d in compose(TODAY) for line in d.lines
+        }
+
+    by_name = told()
+    monkeypatch.setattr(addressing, "WHOLE_TREE", 0)
+    assert told() == by_name and by_name

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access, overdue, todo
+from lianxin import access, dates, overdue, todo
 from lianxin.delegations import delegate_choices, delegation_create, delegation_end, may_arrange
 from lianxin.models import DailyRun, Delegation, Post
 from lianxin.pages import form_page
@@ -54,8 +54,8 @@ def _delegations_of(user, today):
 
 class DelegationForm(forms.Form):
     delegate = forms.ModelChoiceField(label="代办人", queryset=Post.objects.none())
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期（含当日）", widget=DATE)
+    starts_on = dates.DateField(label="开始日期", widget=DATE)
+    ends_on = dates.DateField(label="结束日期（含当日）", widget=DATE)
     reason = forms.ChoiceField(label="原因", choices=Delegation.Reason.choices)
     note = forms.CharField(label="说明", max_length=200, required=False)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, dates
 from lianxin.pages import form_page
 from members import services
 from members.forms import DATE
@@ -16,7 +16,7 @@ MANAGE = "manage_members"
 
 class TalkForm(forms.Form):
     kind = forms.ChoiceField(label="谈话类别", choices=Talk.Kind.choices)
-    on = forms.DateField(label="谈话日期", widget=DATE)
+    on = dates.DateField(label="谈话日期", widget=DATE)
     talker = forms.CharField(label="谈话人", max_length=50)
     record = forms.CharField(label="谈话记录", widget=forms.Textarea(attrs={"rows": 4}))
 

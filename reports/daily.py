@@ -7,7 +7,7 @@ from reports.snapshots import snapshot_take
 
 
 def month_snapshot(*, today):
-    return {"organizations": len(snapshot_take(today, today=today))}
+    return {"organizations": snapshot_take(today, today=today)}
 
 
 register_daily("month_snapshot", month_snapshot, after=("refresh_statuses",))

@@ -9,13 +9,10 @@ panel (`count_and_first`), one for several panels over one table while they are 
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
-from importlib import import_module
 
-from django.apps import apps
 from django.db.models import BooleanField, ExpressionWrapper, F
-from django.utils.module_loading import module_has_submodule
 
-PANEL_APPS = ["members", "tracing", "disposition", "reports"]
+from lianxin.discovery import app_modules
 
 
 @dataclass
@@ -71,8 +68,6 @@ def count_and_first_each(queryset, panels, n=5, cap=50):
 
 def panels_for(user):
     panels = []
-    for label in PANEL_APPS:
-        app = apps.get_app_config(label)
-        if module_has_submodule(app.module, "dashboard"):
-            panels.extend(import_module(f"{label}.dashboard").panels(user))
+    for module in app_modules("dashboard"):
+        panels.extend(module.panels(user))
     return panels

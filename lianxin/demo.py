@@ -11,22 +11,19 @@ only what is missing, so running the command twice changes nothing.
 import random
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
 from lianxin.audit import acting_as
+from lianxin.discovery import app_modules
 from lianxin.fixtures import load
 from lianxin.models import Organization, OrgCategory, OrgKind, Post, Role
 from lianxin.posts import post_assign
 
 COUNTY = load("demo/county.json")  # the tree, the logins, the other officers
 DEMO_PASSWORD = COUNTY["password"]
-DEMO_APPS = ["members", "tracing", "disposition", "reports"]
 # username: (organization code, title, role, full name, description)
 DEMO_LOGINS = {
     login["username"]: (
@@ -131,12 +128,10 @@ def seed_base(rng):
 def seed(*, stdout=None, seed_value=20261122):
     rng = random.Random(seed_value)
     world = seed_base(rng)
-    for label in DEMO_APPS:
-        app = apps.get_app_config(label)
-        if module_has_submodule(app.module, "demo"):
-            # One transaction per app: its part is there whole or not at all, and is committed once.
-            with acting_as(world.admin), transaction.atomic():
-                import_module(f"{label}.demo").seed(world, rng, stdout)
+    for module in app_modules("demo"):
+        # One transaction per app: its part is there whole or not at all, and is committed once.
+        with acting_as(world.admin), transaction.atomic():
+            module.seed(world, rng, stdout)
     return world
 
 

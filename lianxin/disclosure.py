@@ -5,11 +5,13 @@ from django.db import transaction
 
 from lianxin.models import Disclosure
 
-# What may be revealed, by model: field name → label. Anything else is refused.
-REVEALABLE = {
-    "members.member": {"id_number": "身份证号", "phone": "联系电话"},
-    "members.contact": {"phone": "联系电话"},
-}
+# What may be revealed, by model: field name → label. Anything else is refused. Each app
+# registers its own models' personal numbers (members/apps.py), so the core names no app.
+REVEALABLE = {}
+
+
+def register_revealable(model_label, fields):
+    REVEALABLE[model_label.lower()] = dict(fields)
 
 
 def revealable_fields(model_label):

@@ -1,6 +1,12 @@
 """Masking of personal numbers for list pages and logs: never show or log them whole by default."""
 
-from members.idcard import mask as mask_id_number  # noqa: F401  (one definition, re-exported)
+
+def mask_id_number(value):
+    """6101**********123X: the area and the last four stay visible."""
+    number = (value or "").strip().replace(" ", "").upper()
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
 def mask_phone(value):

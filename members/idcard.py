@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from lianxin.masking import mask_id_number as mask  # noqa: F401  (masking lives in the core)
+
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
 PATTERN = re.compile(r"^[1-9]\d{5}(\d{8})\d{3}[\dX]$")
@@ -63,11 +65,3 @@ def make(area: str, birth: date, sequence: int) -> str:
     """Build a valid number (for demo data and tests). Odd sequence = male."""
     first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
     return first17 + check_char(first17)
-
-
-def mask(value: str) -> str:
-    """6101**********123X: the area and the last four stay visible."""
-    number = normalize(value)
-    if len(number) < 10:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]

@@ -1,55 +1,68 @@
 """The 统计表 (附件5) header as data: shared by the HTML page and the Excel file.
 
-Cells are (text, first row, first column, last row, last column), rows 1–4 of the header,
-column 1 = 统计单位, columns 2–25 = A–X. Row 4 is the letter row.
+Cells are (text, first row, first column, last row, last column). The header is laid out as the seed
+prints it: four title rows, then the letter row (row 5). Column 1 is the seed's 统计时间; column 2,
+统计单位, is lianxin's, for the per-unit rows a committee needs; columns 3–26 are A–X. An empty text
+is a blank cell of the seed's grid (the seed leaves a row of blank cells above a breakdown).
 """
 
 from reports.builders import COLUMNS
 
 TITLE = "与党组织失去联系党员规范管理和组织处置有关情况统计表"
+LEADING = ("统计时间", "统计单位")
+TITLE_ROWS = 4
+HEADER_ROWS = TITLE_ROWS + 1  # and the letter row
 
 
 def _c(letter):
-    return COLUMNS.index(letter) + 2
+    return COLUMNS.index(letter) + len(LEADING) + 1
 
 
 def _cell(text, row, letter, last_row=None, last_letter=None):
     return (text, row, _c(letter), last_row or row, _c(last_letter or letter))
 
 
+def _blanks(row, letters):
+    return [_cell("", row, letter) for letter in letters]
+
+
 HEADER_CELLS = [
-    ("统计单位", 1, 1, 4, 1),
-    _cell("超过六个月未与党组织联系的党员总数", 1, "A", 3),
+    *((text, 1, index, TITLE_ROWS, index) for index, text in enumerate(LEADING, start=1)),
+    *(("", HEADER_ROWS, index, HEADER_ROWS, index) for index in range(1, len(LEADING) + 1)),
+    _cell("超过六个月未与党组织联系的党员总数", 1, "A", 4),
     _cell("经查找取得联系的党员", 1, "B", 1, "N"),
     _cell("目前仍未取得联系的党员", 1, "O", 1, "W"),
-    _cell("确认已死亡的人数", 1, "X", 3),
-    _cell("总数", 2, "B", 3),
-    _cell("纳入组织管理人数", 2, "C", 2, "F"),
-    _cell("给予组织处置出党人数", 2, "G", 2, "L"),
-    _cell("开除党籍人数", 2, "M", 3),
-    _cell("目前尚在调查核实人数", 2, "N", 3),
-    _cell("总数", 2, "O", 3),
-    _cell("给予组织处置出党人数", 2, "P", 2, "R"),
-    _cell("停止党籍人数", 2, "S", 2, "U"),
-    _cell("开除党籍人数", 2, "V", 3),
-    _cell("尚在查找联系人数", 2, "W", 3),
-    _cell("小计", 3, "C"),
-    _cell("保留组织关系人数", 3, "D"),
-    _cell("停止党籍人数", 3, "E"),
-    _cell("限期改正人数", 3, "F"),
-    _cell("小计", 3, "G"),
-    _cell("劝退或劝而不退除名人数", 3, "H"),
-    _cell("自行脱党除名人数", 3, "I"),
-    _cell("退党除名人数", 3, "J"),
-    _cell("不予承认党员资格人数", 3, "K"),
-    _cell("取消预备党员资格人数", 3, "L"),
-    _cell("小计", 3, "P"),
-    _cell("自行脱党除名人数", 3, "Q"),
-    _cell("取消预备党员资格人数", 3, "R"),
-    _cell("小计", 3, "S"),
-    _cell("确定无法取得联系而停止党籍人数", 3, "T"),
-    _cell("因出国（境）定居而停止党籍人数", 3, "U"),
-] + [(letter, 4, _c(letter), 4, _c(letter)) for letter in COLUMNS]
+    _cell("确认已死亡的人数", 1, "X", 4),
+    _cell("总数", 2, "B", 4),
+    _cell("", 2, "C", 2, "N"),
+    _cell("总数", 2, "O", 4),
+    _cell("", 2, "P", 2, "W"),
+    _cell("纳入组织管理人数", 3, "C", 4),
+    *_blanks(3, "DEF"),
+    _cell("给予组织处置出党人数", 3, "G", 4),
+    *_blanks(3, "HIJKL"),
+    _cell("开除党籍人数", 3, "M", 4),
+    _cell("目前尚在调查核实人数", 3, "N", 4),
+    _cell("给予组织处置出党人数", 3, "P", 4),
+    *_blanks(3, "QR"),
+    _cell("停止党籍人数", 3, "S", 4),
+    *_blanks(3, "TU"),
+    _cell("开除党籍人数", 3, "V", 4),
+    _cell("尚在查找联系人数", 3, "W", 4),
+    _cell("保留组织关系人数", 4, "D"),
+    _cell("停止党籍人数", 4, "E"),
+    _cell("限期改正人数", 4, "F"),
+    _cell("劝退或劝而不退除名人数", 4, "H"),
+    _cell("自行脱党除名人数", 4, "I"),
+    _cell("退党除名人数", 4, "J"),
+    _cell("不予承认党员资格人数", 4, "K"),
+    _cell("取消预备党员资格人数", 4, "L"),
+    _cell("自行脱党除名人数", 4, "Q"),
+    _cell("取消预备党员资格人数", 4, "R"),
+    _cell("确定无法取得联系而停止党籍人数", 4, "T"),
+    _cell("因出国（境）定居而停止党籍人数", 4, "U"),
+    *(_cell(letter, HEADER_ROWS, letter) for letter in COLUMNS),
+]
 
 REMARKS = [
     "备注：1.表内关系：A＝B+O+X；B＝C+G+M+N；G＝H+I+J+K+L；O＝P+S+V+W；P＝Q+R；S=T+U；",
@@ -58,9 +71,12 @@ REMARKS = [
 ]
 
 
+WIDTH = len(LEADING) + len(COLUMNS)
+
+
 def header_grid():
-    """4 × 25 texts: each merged cell's text at its top-left, None elsewhere (for Excel)."""
-    grid = [[None] * (len(COLUMNS) + 1) for _ in range(4)]
+    """5 × 26 texts: each merged cell's text at its top-left, None elsewhere (for Excel)."""
+    grid = [[None] * WIDTH for _ in range(HEADER_ROWS)]
     for text, r1, c1, _r2, _c2 in HEADER_CELLS:
         grid[r1 - 1][c1 - 1] = text
     return grid
@@ -68,7 +84,7 @@ def header_grid():
 
 def header_html_rows():
     """Rows of (text, rowspan, colspan) for an HTML table with the same merges."""
-    rows = [[] for _ in range(4)]
+    rows = [[] for _ in range(HEADER_ROWS)]
     for text, r1, c1, r2, c2 in sorted(HEADER_CELLS, key=lambda cell: (cell[1], cell[2])):
         rows[r1 - 1].append((text, r2 - r1 + 1, c2 - c1 + 1))
     return rows

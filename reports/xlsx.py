@@ -44,7 +44,6 @@ ROSTER_HEADER = [
 ]
 ROSTER_WIDTHS = [w for _label, w in ROSTER_HEADER]
 WRAPPING = [(index, ROSTER_WIDTHS[index]) for index in (1, 3, 8, 13)]  # 姓名, 民族, 所在党组织, 备注
-CODE_COLUMNS = (9, 10, 12)  # 党组织类别, 职业, 失去联系情形
 CODES = dict(enumerate("①②③④⑤⑥⑦⑧⑨", start=1))  # the codes as the seed writes them
 # 统计时间, 统计单位, A–X: at about 91 % on A4 landscape; a column holds a four-digit number.
 STAT_WIDTHS = [7, 13] + [4.6] * len(COLUMNS)
@@ -270,7 +269,8 @@ def write_statistics(stream, rows, *, unit, as_of, filled_on):
         (row.label, i, 2, i, 2) for i, row in enumerate(rows, start=1)
     ]
     heights = _header_heights(data_cells, STAT_WIDTHS, BODY_SIZE, first_data)
-    ws.merged_cells.add(CellRange(min_col=1, min_row=first_data, max_col=1, max_row=last_data))
+    if last_data > first_data:
+        ws.merged_cells.add(CellRange(min_col=1, min_row=first_data, max_col=1, max_row=last_data))
     for index, row in enumerate(rows):
         paper.set_height(ws, first_data + index, heights[first_data + index])
         ws.append(

@@ -158,11 +158,10 @@ def _body_height(values):
     return paper.height(most, BODY_SIZE) if most > 1 else None
 
 
-def write_roster(stream, rows, *, title, unit, filled_on, rules=None):
+def write_roster(stream, rows, *, title, unit, filled_on):
     """《失联党员名册》 or 《经查找仍然无法取得联系党员登记表》: title, unit/date, header, rows (codes
-    ①–⑨), the signature line and the form's own 填表要求和指标解释 (`rules`, by default the
-    seed's six for `title`)."""
-    rules = FORM_RULES[title] if rules is None else rules
+    ①–⑨), the signature line and the form's own 填表要求和指标解释 (the seed's six rules for `title`)."""
+    rules = FORM_RULES[title]
     wb = Workbook(write_only=True)
     paper.normal_font_arial(wb)
     ws = wb.create_sheet(title[:30])

@@ -43,7 +43,15 @@ ROSTER_HEADER = [
     ("备注", 12),
 ]
 ROSTER_WIDTHS = [w for _label, w in ROSTER_HEADER]
-WRAPPING = [(index, ROSTER_WIDTHS[index]) for index in (1, 3, 8, 13)]  # 姓名, 民族, 所在党组织, 备注
+# 姓名, 民族, 所在党组织, 备注 may wrap: (index, width, the characters one line surely holds).
+WRAPPING = [
+    (
+        index,
+        ROSTER_WIDTHS[index],
+        (paper.column_points(ROSTER_WIDTHS[index]) - paper.CELL_PADDING) // BODY_SIZE,
+    )
+    for index in (1, 3, 8, 13)
+]
 CODES = dict(enumerate("①②③④⑤⑥⑦⑧⑨", start=1))  # the codes as the seed writes them
 # 统计时间, 统计单位, A–X: at about 91 % on A4 landscape; a column holds a four-digit number.
 STAT_WIDTHS = [7, 13] + [4.6] * len(COLUMNS)
@@ -148,12 +156,9 @@ def _full_width_row(ws, row, text, font=BODY_FONT, size=BODY_SIZE, align=LEFT, w
 def _body_height(values):
     """The height of a data row whose text wraps, or None for a one-line row (the common case)."""
     most = 1
-    for index, width in WRAPPING:
+    for index, width, holds in WRAPPING:
         value = values[index]
-        if (
-            isinstance(value, str)
-            and len(value) * BODY_SIZE > paper.column_points(width) - paper.CELL_PADDING
-        ):
+        if isinstance(value, str) and len(value) > holds:
             most = max(most, paper.lines(value, width, BODY_SIZE))
     return paper.height(most, BODY_SIZE) if most > 1 else None
 

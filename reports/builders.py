@@ -25,6 +25,30 @@ LOSS_LEGEND = legend("loss_reasons")
 CATEGORY_LEGEND = legend("org_categories")
 OCCUPATION_LEGEND = legend("occupations")
 
+ROSTER_TITLE = "失联党员名册"
+REGISTER_TITLE = "经查找仍然无法取得联系党员登记表"
+# Rules 3–6 are the same on both forms; 1 and 2 say who fills the form and whom it lists. The seed's
+# "按按以下代码填写" (rule 6, a typo in the source) is printed as "按以下代码填写".
+_SHARED_RULES = [
+    "3．与党组织失去联系时间：指党员最近一次参加党组织生活或交纳党费日期至联系查找结束时的时间。",
+    f"4．失去联系情形：按以下代码填写。{LOSS_LEGEND}",
+    f"5．党组织类别：按以下代码填写。{CATEGORY_LEGEND}",
+    f"6．职业：按以下代码填写。{OCCUPATION_LEGEND}",
+]
+FORM_RULES = {
+    ROSTER_TITLE: [
+        "1．本表由党支部填写，逐级报各县（市、区）委组织部、市直各党（工）委、中省驻渭单位党委。",
+        "2．失联党员是指党员组织关系排查工作结束时，与党组织失去联系6个月以上的党员。",
+        *_SHARED_RULES,
+    ],
+    REGISTER_TITLE: [
+        "1．本表由各党（工）委在协调有关部门再次深入查找的基础上填写，报县委组织部。",
+        "2．失联党员中尚未取得联系的党员是指党员组织关系排查工作结束时，与党组织失去联系6个月以上，"
+        "经多方努力确实无法取得联系的党员。",
+        *_SHARED_RULES,
+    ],
+}
+
 
 @dataclass
 class RosterRow:

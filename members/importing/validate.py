@@ -81,7 +81,7 @@ def _occupation(value):
     for code, label in Occupation.choices:
         if text == label:
             return code
-    raise ValueError("职业应为代码1–8或其名称")
+    raise ValueError("职业应为代码1–8（或①–⑧）或其名称")
 
 
 def clean_row(number, raw, branches, today: date):

@@ -146,8 +146,8 @@ def test_county_downloads_the_roster_the_statistics_and_the_record(world, org, s
     with page.expect_download() as download:
         page.get_by_role("button", name="下载统计表（Excel）").click()
     ws = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-    total = next(r for r in ws.iter_rows(min_row=7, values_only=True) if r[0] == "合计")
-    assert total[1] == 1 and total[23] == 1  # A: one member; W: still searching
+    total = next(r for r in ws.iter_rows(min_row=8, values_only=True) if r[1] == "合计")  # after 统计时间
+    assert total[2] == 1 and total[24] == 1  # A: one member; W: still searching
 
     page.get_by_role("button", name="查看统计表").click()
     page.wait_for_url("**/reports/statistics/**")

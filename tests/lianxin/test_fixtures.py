@@ -73,7 +73,9 @@ def test_the_statistics_header_covers_every_cell_once():
             for col in range(c1, c2 + 1):
                 assert (row, col) not in grid, text
                 grid[row, col] = text
-    assert set(grid) == {(r, c) for r in range(1, 5) for c in range(1, len(relations.COLUMNS) + 2)}
-    assert [grid[4, c] for c in range(2, 26)] == list(relations.COLUMNS)
-    assert grid[1, 1] == "统计单位" and load("statistics.json")["title"] == layout.TITLE
+    width = len(relations.COLUMNS) + 2  # 统计时间, 统计单位, A–X
+    assert set(grid) == {(r, c) for r in range(1, 6) for c in range(1, width + 1)}
+    assert [grid[5, c] for c in range(3, width + 1)] == list(relations.COLUMNS)
+    assert (grid[1, 1], grid[1, 2]) == ("统计时间", "统计单位")
+    assert load("statistics.json")["title"] == layout.TITLE
     assert layout.REMARKS[0].startswith("备注：1.表内关系：A＝B+O+X")

@@ -25,9 +25,9 @@ def test_export_commands(world, org, tmp_path):
     total = next(
         r
         for r in openpyxl.load_workbook(tmp_path / "s.xlsx").active.iter_rows(values_only=True)
-        if r[0] == "合计"
+        if r[1] == "合计"  # column 1 is the 统计时间, column 2 the unit
     )
-    assert total[1] == 1
+    assert total[2] == 1
     call_command("record_pdf", str(case.pk), "--output", str(tmp_path / "c.pdf"))
     text = subprocess.run(
         ["pdftotext", "-raw", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True

@@ -155,10 +155,11 @@ def test_statistics_xlsx_has_the_merged_header_and_footer(world, org, every_colu
     )
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A3:A6", "B3:B5", "C3:O3", "P3:X3", "D4:G4", "Y3:Y5"} <= merged
-    assert [ws.cell(6, c).value for c in range(2, 26)] == list(builders.COLUMNS)
-    total_row = next(r for r in ws.iter_rows(min_row=7, values_only=True) if r[0] == "合计")
-    assert list(total_row[1:25]) == [EXPECTED_TOTAL[c] for c in builders.COLUMNS]
+    # 统计时间, 统计单位, A and X span the four title rows; B–N and O–W head their groups.
+    assert {"A3:A6", "B3:B6", "C3:C6", "D3:P3", "Q3:Y3", "Z3:Z6", "D4:D6", "E5:E6"} <= merged
+    assert [ws.cell(7, c).value for c in range(3, 27)] == list(builders.COLUMNS)
+    total_row = next(r for r in ws.iter_rows(min_row=8, values_only=True) if r[1] == "合计")
+    assert list(total_row[2:26]) == [EXPECTED_TOTAL[c] for c in builders.COLUMNS]
     texts = [r[0] for r in ws.iter_rows(values_only=True) if r[0]]
     assert any(t.startswith("填表人：") and "填报单位（盖章）" in t for t in texts)
 
@@ -176,8 +177,8 @@ def test_roster_xlsx_lists_lost_members_with_codes_and_legends(world, org, clien
     assert ws["A1"].value == "失联党员名册" and "A1:N1" in {str(r) for r in ws.merged_cells.ranges}
     assert [c.value for c in ws[3]][:4] == ["序号", "姓名", "性别", "民族"]
     row = [c.value for c in ws[4]]
-    assert row[1] == "王失联" and row[6] == lost.id_number and row[9] == 7 and row[10] == 3
-    assert row[11] == "1年7个月" and row[12] == 1
+    assert row[1] == "王失联" and row[6] == lost.id_number and row[9] == "⑦" and row[10] == "③"
+    assert row[11] == "1年7个月" and row[12] == "①"
     assert all(r[1] != "李在联" for r in ws.iter_rows(values_only=True))
     legends = " ".join(str(r[0]) for r in ws.iter_rows(min_row=5, values_only=True) if r[0])
     assert "①外出务工经商" in legends and "⑨其他" in legends and "⑧其他" in legends

@@ -40,9 +40,11 @@ def test_plain_rows_read_back_like_styled_ones(monkeypatch):
     assert data[0][:3] == [1, "张三", "男"]  # styled
     assert data[2][1] == "王五" and data[2][13] == " 前后有空格 "  # plain, spaces kept
     assert data[3][1] == "A&B <C>" and data[3][12] is None and data[3][13] == "含控制字符"
-    assert data[4][0] == 5 and data[4][9] == 3 and isinstance(data[4][9], int)
-    assert ws.cell(4, 1).border.left.style == "thin" and not ws.cell(6, 1).border.left.style
-    assert ws.cell(9, 1).value == "填表说明："  # the legends follow the last row
+    assert data[4][0] == 5 and data[4][9] == "③" and data[4][12] == "①"  # codes as the seed writes them
+    # Plain rows take the styled rows' style (borders, font) by its index.
+    assert ws.cell(6, 1).border.left.style == "thin" and ws.cell(6, 2).font.sz == ws.cell(4, 2).font.sz
+    assert ws.cell(9, 1).value.startswith("填表人：")  # the signature line follows the last row
+    assert ws.cell(10, 1).value == "《失联党员名册》填表要求和指标解释"
 
 
 def test_a_second_workbook_gets_its_own_styles(monkeypatch):

@@ -9,6 +9,7 @@ from lianxin.models import Disclosure
 REVEALABLE = {
     "members.member": {"id_number": "身份证号", "phone": "联系电话"},
     "members.contact": {"phone": "联系电话"},
+    "members.selfreport": {"phone": "联系电话"},  # the number a member reported (归队码)
 }
 
 

@@ -258,6 +258,14 @@ LIANXIN = {
     "MIN_SEARCH_CHANNELS": env_int("LIANXIN_MIN_SEARCH_CHANNELS", 3),
     # Attachments on search attempts.
     "ATTACHMENT_MAX_BYTES": env_int("LIANXIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    # 归队码 / 报到码 (members/codes.py): the site's public address printed in the QR codes
+    # ("https://lianxin.example.cn"); empty: the address the secretary's browser used.
+    "PUBLIC_BASE_URL": os.environ.get("LIANXIN_PUBLIC_BASE_URL", ""),
+    # The public pages' limits, per hour: failed identifications per code and per client address;
+    # reports per member per day (members/public_views.py).
+    "PUBLIC_FAILURES_PER_CODE": env_int("LIANXIN_PUBLIC_FAILURES_PER_CODE", 10),
+    "PUBLIC_FAILURES_PER_ADDRESS": env_int("LIANXIN_PUBLIC_FAILURES_PER_ADDRESS", 20),
+    "PUBLIC_REPORTS_PER_DAY": env_int("LIANXIN_PUBLIC_REPORTS_PER_DAY", 3),
 }
 
 # Our ScopeBackend (lianxin/access.py) replaces guardian's backend: grants are inherited

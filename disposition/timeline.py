@@ -22,15 +22,23 @@ def entries(member, user):
             disposition.proposal,
             url,
             person(disposition.proposed_by),
+            late=True,
         )
         if disposition.approved_on and disposition.status in (
             DispositionStatus.APPROVED,
             DispositionStatus.REVOKED,
         ):
-            yield Entry(disposition.approved_on, "组织处置", f"批准：{outcome}", url=url, tone="danger")
+            yield Entry(
+                disposition.approved_on, "组织处置", f"批准：{outcome}", url=url, tone="danger", late=True
+            )
         if disposition.revoked_on:
             yield Entry(
-                disposition.revoked_on, "组织处置", f"撤销：{outcome}", disposition.revoke_reason, url
+                disposition.revoked_on,
+                "组织处置",
+                f"撤销：{outcome}",
+                disposition.revoke_reason,
+                url,
+                late=True,
             )
     steps = access.scoped(user, access.VIEW, DispositionStep.objects.filter(disposition__member=member))
     for step in steps.select_related("acting_user", "organization").order_by("decided_on", "pk"):
@@ -42,4 +50,5 @@ def entries(member, user):
             reverse("disposition:disposition_detail", args=[step.disposition_id]),
             f"{step.organization.name} · {person(step.acting_user)}",
             tone=DECISION_TONE.get(step.decision, ""),
+            late=True,
         )

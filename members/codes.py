@@ -5,7 +5,6 @@ address `/r/<token>/` stays short enough for a small QR code. Rotating a code st
 at once (its page answers 404) and issues a new one; each code's life is kept in history.
 """
 
-import base64
 import re
 import secrets
 
@@ -138,5 +137,4 @@ def card_posts(branch):
 
 def qr_data_uri(text):
     """An SVG QR code as a data: URI (the pages' CSP allows images from data:)."""
-    svg = segno.make(text, error="m").svg_inline(scale=4)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return segno.make(text, error="m").svg_data_uri(scale=4)

@@ -30,10 +30,13 @@ class Entry:
     by: str = ""  # who recorded or decided it
     at: datetime | None = None  # the moment, when the record keeps one
     tone: str = ""  # "", "ok", "warn", "danger": how the line is marked
+    late: bool = False  # known by its day only, and comes after that day's timed records (a closing)
 
     @property
     def sort_key(self):
-        return (self.on, timezone.localtime(self.at).time() if self.at else time.min)
+        if self.at:
+            return (self.on, timezone.localtime(self.at).time())
+        return (self.on, time.max if self.late else time.min)
 
 
 def register(provider):

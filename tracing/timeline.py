@@ -33,10 +33,16 @@ def entries(member, user):
                 case.closing_evidence,
                 url,
                 tone=CLOSED_TONE.get(case.status, ""),
+                late=True,
             )
         if case.second_search_done_on:
             yield Entry(
-                case.second_search_done_on, "失联查找", "党委再次查找完成", case.second_search_findings, url
+                case.second_search_done_on,
+                "失联查找",
+                "党委再次查找完成",
+                case.second_search_findings,
+                url,
+                late=True,
             )
     attempts = access.scoped(user, access.VIEW, SearchAttempt.objects.filter(case__member=member))
     for attempt in attempts.select_related("superseded_by").order_by("searched_at", "pk"):

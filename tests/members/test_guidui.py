@@ -5,6 +5,7 @@ which half of a wrong identification was wrong, is rate limited, and a rotated c
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -421,3 +422,24 @@ def test_masked_name():
         "王*华",
         "欧**晓",
     ]
+
+
+def test_the_public_page_is_light_for_a_slow_connection(world, org):
+    """No script, one small stylesheet, a few kilobytes of page."""
+    from django.contrib.staticfiles import finders
+
+    member = lost_member(org)
+    url = url_of(member)
+    for response in (Client().get(url), identified(Client(), url)):
+        html = response.content.decode()
+        assert "<script" not in html and html.count('rel="stylesheet"') == 1 and "public.css" in html
+        assert len(response.content) < 8 * 1024
+    assert Path(finders.find("css/public.css")).stat().st_size < 3 * 1024
+
+
+def test_a_final_x_is_matched_whatever_its_case(world, org):
+    member = MemberFactory(
+        organization=org("branch_a1"), name="刘芳", gender="女", id_number="61058119850315004X"
+    )
+    assert selfreports.identify(name="刘芳", last4="004x", member=member) == member
+    assert selfreports.identify(name="刘芳", last4="0040", member=member) is None

@@ -59,10 +59,17 @@ def selfreport_list(request):
         reports = reports.filter(status=SelfReportStatus.PENDING).order_by("received_at", "pk")
     else:
         reports = reports.order_by("-received_at", "-pk")
+    # The branches whose 报到码 the user may show (a secretary's own; never a province's).
+    manageable = access.scoped(request.user, MANAGE, Organization.objects.filter(kind=OrgKind.BRANCH))
     return render(
         request,
         "members/selfreport_list.html",
-        {"page": paginate(request, reports), "show_all": show_all, "query": query_without_page(request)},
+        {
+            "page": paginate(request, reports),
+            "show_all": show_all,
+            "query": query_without_page(request),
+            "branches": list(manageable.order_by("path")[:20]),
+        },
     )
 
 
@@ -198,7 +205,13 @@ def branch_code(request, org_pk):
     return render(
         request,
         "members/branch_code.html",
-        {"branch": branch, "url": url, "qr": codes.qr_data_uri(url), "form": RotateForm()},
+        {
+            "branch": branch,
+            "url": url,
+            "qr": codes.qr_data_uri(url),
+            "form": RotateForm(),
+            "can_print": access.can(request.user, "export_reports", branch),
+        },
     )
 
 

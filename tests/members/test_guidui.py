@@ -386,7 +386,7 @@ def test_code_pages_and_cards_for_the_branch(world, org, client_for):
     page = secretary.get(reverse("members:member_code", args=[member.pk]))
     token = codes.member_code(member).token
     assert page.status_code == 200 and f"/r/{token}/" in page.content.decode()
-    assert "data:image/svg+xml;base64," in page.content.decode()
+    assert 'src="data:image/svg+xml' in page.content.decode()
     assert client_for("committee_a").get(reverse("members:member_code", args=[member.pk])).status_code == 403
     card = secretary.get(reverse("reports:member_card_pdf", args=[member.pk]))
     assert card.status_code == 200 and card.content.startswith(b"%PDF")

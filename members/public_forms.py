@@ -4,7 +4,8 @@ import re
 
 from django import forms
 
-PHONE = re.compile(r"\+?[0-9]{5,20}")
+from lianxin.textlimits import BOX
+from lianxin.validators import normalize_phone
 
 
 class DigitsInput(forms.TextInput):
@@ -51,14 +52,16 @@ class ReportForm(forms.Form):
     )
     message = forms.CharField(
         label="留言",
-        max_length=1000,
+        max_length=BOX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="想对党支部说的话、遇到的困难",
     )
 
     def clean_phone(self):
-        compact = re.sub(r"[\s\-()（）]", "", self.cleaned_data["phone"])
-        if not PHONE.fullmatch(compact):
-            raise forms.ValidationError("请填写正确的联系电话（只填数字，如 13912345678）。")
-        return compact
+        # Brackets around an area code are how people write it; the shared rule does the rest.
+        typed = re.sub(r"[()（）]", "", self.cleaned_data["phone"])
+        try:
+            return normalize_phone(typed)
+        except forms.ValidationError:
+            raise forms.ValidationError("请填写正确的联系电话（只填数字，如 13912345678）。") from None

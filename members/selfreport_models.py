@@ -22,6 +22,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from lianxin.models import Organization
+from lianxin.textlimits import BOX, narrative
+from lianxin.validators import validate_phone
 
 
 class MemberCode(models.Model):
@@ -113,9 +115,9 @@ class SelfReport(models.Model):
     received_at = models.DateTimeField("报送时间", default=timezone.now)
     residence = models.CharField("现居住地", max_length=200)
     workplace = models.CharField("现工作单位/学习单位", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=30)
+    phone = models.CharField("联系电话", max_length=30, validators=[validate_phone])
     attending = models.CharField("现参加组织生活的党组织", max_length=200, blank=True)
-    message = models.TextField("留言", max_length=1000, blank=True)
+    message = narrative("留言", BOX, blank=True)
     status = models.CharField(
         "状态", max_length=10, choices=SelfReportStatus.choices, default=SelfReportStatus.PENDING
     )

@@ -53,4 +53,7 @@ ENTRIES = {
     "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
     # A member's own 联心卡 carries their 归队码: printed by the branch that manages them.
     "reports:member_card_pdf": Entry(build=_member, expect_get={"committee_a": 403, "county": 403}),
+    # The trend page and its xlsx: counts of the ?org= subtree; outside the scope, 404.
+    "reports:trends": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
+    "reports:trends_xlsx": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
 }

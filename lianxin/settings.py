@@ -291,6 +291,7 @@ OVERDUE_DEFAULTS = {
     "RECEIPT_DAYS": 30,  # the 介绍信回执 back (Shaanxi 8 "不落实、不放手")
     "RETURN_TALK_DAYS": 15,  # the talk after a member returns (Shaanxi 10)
     "SUSPENSION_MONTHS": 24,  # 停止党籍: decide after two years
+    "SELF_REPORT_DAYS": 3,  # a 成员自报 (归队码) confirmed or rejected by the branch
     "ESCALATE_DAYS": 14,  # past its deadline, the level above is told
     "SOON_DAYS": 7,  # 即将到期: the deadline within this many days
 }

@@ -73,6 +73,7 @@ def member_entries(member, user):
             by=person(payment.recorded_by),
         )
     yield from _transfers(member, page)
+    yield from _talks(member, page)
     for absence in member.absences.order_by("left_on", "pk"):
         where = absence.destination + (f"（{absence.country}）" if absence.country else "")
         reported = "已向党支部报告" if absence.reported else "未向党支部报告"
@@ -140,6 +141,20 @@ def _transfers(member, page):
                 url=page + "#transfers",
                 tone="ok",
             )
+
+
+def _talks(member, page):
+    """The 三必谈 (members/talks.py): before leaving, after coming back, in difficulty."""
+    for talk in member.talks.select_related("recorded_by", "absence").order_by("on", "pk"):
+        about = f"（{talk.absence.destination}）" if talk.absence else ""
+        yield Entry(
+            talk.on,
+            "谈心谈话",
+            f"{talk.get_kind_display()}{about}，谈话人 {talk.talker}",
+            talk.record,
+            page + "#absences",
+            person(talk.recorded_by),
+        )
 
 
 def _self_reports(member):

@@ -75,7 +75,23 @@ def member_with_a_life(world, org):
         absence=Absence(member=member, left_on=days_ago(450), destination="东莞", reported=True),
         acting_user=secretary,
     )
+    services.talk_record(
+        absence=absence,
+        kind="departure",
+        on=days_ago(452),
+        talker="刘桂兰",
+        record="行前谈话",
+        acting_user=secretary,
+    )
     services.absence_close(absence=absence, returned_on=days_ago(440), acting_user=secretary)
+    services.talk_record(
+        absence=absence,
+        kind="return",
+        on=days_ago(438),
+        talker="刘桂兰",
+        record="回归谈话",
+        acting_user=secretary,
+    )
     services.contact_record(
         member=member, on=days_ago(400), kind="phone", note="电话联系上本人", acting_user=secretary
     )
@@ -138,10 +154,14 @@ def test_every_kind_of_record_in_time_order_with_links(world, member_with_a_life
         "查找结束：经多方努力确实无法取得联系",
         "支委会初步处置意见：同意",
         "驳回成员自报",
+        "外出前谈话（东莞）",
+        "返回后谈话（东莞）",
     ):
         assert any(expected in t for t in titles), expected
     assert any(e.title.startswith("联系状态：") for e in entries)  # from the member's history
     assert titles.index("转出前谈心谈话") < titles.index("介绍信回执收回") < titles.index("转入谈心谈话")
+    talks = [i for i, t in enumerate(titles) if "谈话（东莞）" in t]
+    assert talks[0] < titles.index("外出返回") < talks[1]  # the 三必谈 around the absence
     # A closing known by its day comes after that day's attempts, the disposition after the closing.
     closing = next(i for i, t in enumerate(titles) if t.startswith("查找结束"))
     assert all(i < closing for i, e in enumerate(entries) if e.kind == "查找记录")
@@ -194,6 +214,6 @@ def test_queries_do_not_grow_with_the_records(world, member_with_a_life):
         acting_user=world.users["committee_a"],
     )
     assert count() == before
-    # One query per kind: attendance, dues, transfers (+ their follow-ups), absences, contacts,
-    # self-reports, the member's history; cases, attempts; dispositions, steps.
-    assert before <= 12
+    # One query per kind: attendance, dues, transfers (+ their follow-ups), talks, absences,
+    # contacts, self-reports, the member's history; cases, attempts; dispositions, steps.
+    assert before <= 13

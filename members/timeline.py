@@ -150,8 +150,8 @@ def _talks(member, page):
         yield Entry(
             talk.on,
             "谈心谈话",
-            f"{talk.get_kind_display()}{about}，谈话人 {talk.talker}",
-            talk.record,
+            f"{talk.get_kind_display()}{about}",
+            f"谈话人 {talk.talker}：{talk.record}",
             page + "#absences",
             person(talk.recorded_by),
         )

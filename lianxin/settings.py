@@ -259,6 +259,14 @@ LIANXIN = {
     "MIN_SEARCH_CHANNELS": env_int("LIANXIN_MIN_SEARCH_CHANNELS", 3),
     # Attachments on search attempts.
     "ATTACHMENT_MAX_BYTES": env_int("LIANXIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    # 归队码 / 报到码 (members/codes.py): the site's public address printed in the QR codes
+    # ("https://lianxin.example.cn"); empty: the address the secretary's browser used.
+    "PUBLIC_BASE_URL": os.environ.get("LIANXIN_PUBLIC_BASE_URL", ""),
+    # The public pages' limits, per hour: failed identifications per code and per client address;
+    # reports per member per day (members/public_views.py).
+    "PUBLIC_FAILURES_PER_CODE": env_int("LIANXIN_PUBLIC_FAILURES_PER_CODE", 10),
+    "PUBLIC_FAILURES_PER_ADDRESS": env_int("LIANXIN_PUBLIC_FAILURES_PER_ADDRESS", 20),
+    "PUBLIC_REPORTS_PER_DAY": env_int("LIANXIN_PUBLIC_REPORTS_PER_DAY", 3),
     # Uploaded 花名册 waiting between preview and confirm (not served; shared by all app servers).
     "IMPORT_DIR": Path(os.environ.get("LIANXIN_IMPORT_DIR", Path(tempfile.gettempdir()) / "lianxin-imports")),
     "IMPORT_KEEP_MINUTES": env_int("LIANXIN_IMPORT_KEEP_MINUTES", 60),
@@ -283,6 +291,7 @@ OVERDUE_DEFAULTS = {
     "RECEIPT_DAYS": 30,  # the 介绍信回执 back (Shaanxi 8 "不落实、不放手")
     "RETURN_TALK_DAYS": 15,  # the talk after a member returns (Shaanxi 10)
     "SUSPENSION_MONTHS": 24,  # 停止党籍: decide after two years
+    "SELF_REPORT_DAYS": 3,  # a 成员自报 (归队码) confirmed or rejected by the branch
     "ESCALATE_DAYS": 14,  # past its deadline, the level above is told
     "SOON_DAYS": 7,  # 即将到期: the deadline within this many days
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/", include("tracing.urls")),
     path("dispositions/", include("disposition.urls")),
     path("reports/", include("reports.urls")),
+    path("r/", include("members.public_urls")),  # 归队码 / 报到码: the only pages without a login
     path("admin/", admin.site.urls),
 ]
 

@@ -10,3 +10,4 @@ class MembersConfig(AppConfig):
 
         register_revealable("members.member", {"id_number": "身份证号", "phone": "联系电话"})
         register_revealable("members.contact", {"phone": "联系电话"})
+        register_revealable("members.selfreport", {"phone": "联系电话"})  # the number a member reported

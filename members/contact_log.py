@@ -15,6 +15,12 @@ class ContactKind(models.TextChoices):
     MESSAGE = "message", "微信/短信"
     REPLY = "reply", "本人回复/来访"
     OTHER = "other", "其他"
+    # A report the member sent through the public page (归队码/报到码), confirmed by the branch.
+    SELF_REPORT = "selfreport", "成员自报"
+
+
+# What the branch types in itself: a 成员自报 comes only from a confirmed report.
+RECORDED_KINDS = [(value, label) for value, label in ContactKind.choices if value != ContactKind.SELF_REPORT]
 
 
 class ContactRecord(models.Model):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lianxin import access
 from lianxin.dashboard import Panel, count_and_first, count_and_first_each
-from members.models import Absence, ContactStatus, Member, PartyStatus, Transfer
+from members.models import Absence, ContactStatus, Member, PartyStatus, SelfReport, SelfReportStatus, Transfer
 from members.status import WARNING_DAYS, add_months, lost_threshold
 
 ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
@@ -77,7 +77,7 @@ def panels(user):
     unreachable = member_panels["unreachable"]
     out_of_control = member_panels["out_of_control"]
     approaching = member_panels["approaching"]
-    return [
+    return self_report_panels(user) + [
         Panel(
             "毕业生组织关系在校将满两年",
             graduates[0],
@@ -130,4 +130,31 @@ def panels(user):
             _absence_items(abroad[1], lambda a: a.country),
             "出国（境）党员至少每半年联系一次",
         ),
+    ]
+
+
+def self_report_panels(user):
+    """成员自报待确认: waiting on the branch, first on its 工作台 (a report counts once confirmed)."""
+    if not access.has_any(user, "manage_members"):
+        return []
+    pending = access.scoped(
+        user, "manage_members", SelfReport.objects.filter(status=SelfReportStatus.PENDING)
+    ).select_related("member")
+    count, rows = count_and_first(pending.order_by("received_at", "pk"))
+    return [
+        Panel(
+            "成员自报待确认",
+            count,
+            reverse("members:selfreport_list"),
+            "danger",
+            [
+                (
+                    r.member.name,
+                    reverse("members:selfreport_detail", args=[r.pk]),
+                    f"{timezone.localtime(r.received_at):%m-%d %H:%M} {r.get_via_display()}",
+                )
+                for r in rows
+            ],
+            "党员通过归队码报送的近况：电话核实后确认或驳回",
+        )
     ]

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from lianxin.demo import holder
 from lianxin.fixtures import load
-from members import idcard, services
+from members import idcard, selfreport_demo, services
 from members.models import (
     Absence,
     AbsenceKind,
@@ -350,3 +350,4 @@ def seed(world, rng, stdout=None):
             _transfers(branch, [m for m, p, _s in people if "last_seen" not in p], recorder, today)
     if stdout and created:
         stdout.write(f"  党员 {created} 名")
+    selfreport_demo.seed(ago, today, stdout)

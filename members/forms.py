@@ -9,11 +9,11 @@ from lianxin.validators import normalize_phone
 from members import idcard
 from members.maskedfields import keep_if_masked
 from members.models import (
+    RECORDED_KINDS,
     Absence,
     ActivityKind,
     AttendanceStatus,
     Contact,
-    ContactKind,
     ContactStatus,
     DuesPayment,
     Member,
@@ -194,7 +194,7 @@ class ActivityForm(forms.Form):
 
 class ContactRecordForm(forms.Form):
     on = dates.DateField(label="联系日期", widget=DATE)
-    kind = forms.ChoiceField(label="联系方式", choices=ContactKind.choices)
+    kind = forms.ChoiceField(label="联系方式", choices=RECORDED_KINDS)
     note = forms.CharField(
         label="联系情况",
         max_length=500,

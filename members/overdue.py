@@ -1,17 +1,18 @@
-"""Overdue rules of the members app: a member slipping away, a 回执 not back, a 三必谈 talk due.
+"""Overdue rules of the members app: a member slipping away, a 回执 not back, a 三必谈 talk due,
+a 成员自报 waiting for the branch.
 
 Each is judged from the facts and today's date (not from the stored contact status), so the
 lists are right even on a day the status refresh did not run.
 """
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
 from lianxin.clock import add_months, earliest_anchor
 from lianxin.models import TIER_BRANCH, TIER_COMMITTEE
 from lianxin.overdue import Clock, Line, Rule, limit, register
-from members.models import Absence, AbsenceKind, Member, PartyStatus, Transfer
+from members.models import Absence, AbsenceKind, Member, PartyStatus, SelfReport, SelfReportStatus, Transfer
 from members.status import lost_threshold
 from members.talks import Talk
 
@@ -204,6 +205,37 @@ register(
             a.member.organization,
             view_url=_member_url(a.member),
             member_pk=a.member_id,
+        ),
+    )
+)
+
+
+def self_report_rows(today):
+    """成员自报 waiting for the branch to call the member back and confirm or reject."""
+    return (
+        SelfReport.objects.filter(status=SelfReportStatus.PENDING)
+        .annotate(received_on=TruncDate("received_at"))
+        .select_related("member__organization")
+    )
+
+
+register(
+    Rule(
+        key="self_report_pending",
+        title="成员自报待确认",
+        tier=TIER_BRANCH,
+        perm=MANAGE,
+        escalate_to=TIER_COMMITTEE,
+        source="党员通过归队码/报到码自报，党支部电话核实后确认或驳回；3 天内处理不在种子文件中",
+        queryset=self_report_rows,
+        clocks=lambda: [Clock(anchor="received_on", due_days=limit("SELF_REPORT_DAYS"))],
+        org_field="member__organization",
+        line=lambda r, clock: Line(
+            r.member.name,
+            f"{r.received_on:%Y-%m-%d} 通过{r.get_via_display()}自报，电话核实后确认或驳回",
+            reverse("members:selfreport_detail", args=[r.pk]),
+            r.member.organization,
+            member_pk=r.member_id,
         ),
     )
 )

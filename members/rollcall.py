@@ -9,6 +9,9 @@ A provider is any object (tracing registers a module) with:
 - `open_for(member_ids) -> {member_id: OpenSearch}` — one query for all the ids;
 - `record_presence(*, member, activity, acting_user)` — inside the roll call's transaction; does
   nothing when it holds no open search for the member.
+- `record_contact(*, member, on, kind, note, close, acting_user)` — a confirmed contact (a 成员自报)
+  recorded on the open search: an attempt that reached the member and the 联系记录, the search
+  closed if `close`; returns the 联系记录, or None when it holds no open search for the member.
 """
 
 from dataclasses import dataclass
@@ -46,3 +49,16 @@ def record_presence(*, member, activity, acting_user):
     """The confirmed presence of a searched-for member, recorded by the provider holding the search."""
     for provider in _providers:
         provider.record_presence(member=member, activity=activity, acting_user=acting_user)
+
+
+@service(perm=("manage_members", "log_search"), on="member")
+def record_contact(*, member, on, kind, note, close, acting_user):
+    """A confirmed contact with a member whose search is open, recorded by the provider holding the
+    search. Returns the 联系记录, or None when no search is open (the caller records it itself)."""
+    for provider in _providers:
+        record = provider.record_contact(
+            member=member, on=on, kind=kind, note=note, close=close, acting_user=acting_user
+        )
+        if record is not None:
+            return record
+    return None

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lianxin import access
 from lianxin.service import REFUSED, service
-from members import rollcall
+from members import codes, rollcall
 from members.models import (
     Absence,
     Activity,
@@ -297,6 +297,7 @@ def transfer_out(*, transfer, acting_user):
     transfer.recorded_by = acting_user
     transfer.full_clean()
     transfer.save()
+    codes.rotate_at_transfer(transfer.member, transfer.talk_on)  # the 联心卡 carries a fresh 归队码
     return transfer
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import numbersearch, talk_views, views
+from members import numbersearch, selfreport_views, talk_views, timeline_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -20,4 +20,18 @@ urlpatterns = [
     path("transfers/<int:pk>/follow-up/", views.transfer_follow_up, name="transfer_follow_up"),
     path("branch/<int:org_pk>/add/", views.member_add, name="member_add"),
     path("branch/<int:org_pk>/activity/", views.activity_add, name="activity_add"),
+    # 归队码 / 报到码 and 成员自报 (members/selfreport_views.py); the timeline (members/timeline.py)
+    path("<int:pk>/timeline/", timeline_views.member_timeline, name="member_timeline"),
+    path("<int:pk>/code/", selfreport_views.member_code, name="member_code"),
+    path("<int:pk>/code/rotate/", selfreport_views.member_code_rotate, name="member_code_rotate"),
+    path("branch/<int:org_pk>/checkin-code/", selfreport_views.branch_code, name="branch_code"),
+    path(
+        "branch/<int:org_pk>/checkin-code/rotate/",
+        selfreport_views.branch_code_rotate,
+        name="branch_code_rotate",
+    ),
+    path("self-reports/", selfreport_views.selfreport_list, name="selfreport_list"),
+    path("self-reports/<int:pk>/", selfreport_views.selfreport_detail, name="selfreport_detail"),
+    path("self-reports/<int:pk>/confirm/", selfreport_views.selfreport_confirm, name="selfreport_confirm"),
+    path("self-reports/<int:pk>/reject/", selfreport_views.selfreport_reject, name="selfreport_reject"),
 ]

@@ -95,13 +95,34 @@ def qr_data_uri(text):
     )
 
 
-def card_pdf(branch, posts) -> bytes:
+def card_pdf(branch, posts, checkin_url="") -> bytes:
+    """The branch's 联心卡: its contacts, the 微信群 QR and the 报到码 QR (members/codes.py)."""
     html = render_to_string(
         "reports/card.html",
         {
             "branch": branch,
             "posts": posts,
             "qr": qr_data_uri(branch.wechat_group_link) if branch.wechat_group_link else "",
+            "code_qr": qr_data_uri(checkin_url) if checkin_url else "",
+            "code_label": "党员扫码报到",
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def member_card_pdf(member, posts, code_url) -> bytes:
+    """A member's own 联心卡, handed over at transfer-out: the branch's contacts and the member's
+    归队码, through which they report to the branch from anywhere."""
+    branch = member.organization
+    html = render_to_string(
+        "reports/card.html",
+        {
+            "branch": branch,
+            "member": member,
+            "posts": posts,
+            "qr": qr_data_uri(branch.wechat_group_link) if branch.wechat_group_link else "",
+            "code_qr": qr_data_uri(code_url),
+            "code_label": "扫码向党支部报告近况",
         },
     )
     return HTML(string=html).write_pdf()

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from lianxin import access, dates
 from lianxin.disclosure import disclosure_record
-from lianxin.models import Disclosure, Organization, OrgKind, Post
+from lianxin.models import Disclosure, Organization, OrgKind
 from lianxin.replica import report_reads
+from members import codes
 from members.models import Member
 from reports import builders, pdf, submissions, xlsx
 from reports.layout import REMARKS, TITLE, header_html_rows
@@ -199,13 +200,11 @@ def card_pdf(request, org_pk):
         request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=org_pk
     )
     access.require(request.user, EXPORT, branch)
-    posts = (
-        Post.objects.filter(organization=branch, ended_on__isnull=True, title__in=["书记", "组织委员"])
-        .select_related("user")
-        .order_by("title")
-    )
+    checkin = codes.public_url(request, codes.branch_code_path(codes.branch_code(branch)))  # 报到码
     return _download(
-        pdf.card_pdf(branch, list(posts)), _quote(f"联心卡-{branch.name}.pdf"), "application/pdf"
+        pdf.card_pdf(branch, codes.card_posts(branch), checkin),
+        _quote(f"联心卡-{branch.name}.pdf"),
+        "application/pdf",
     )
 
 

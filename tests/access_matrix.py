@@ -9,6 +9,8 @@ Then, per persona:
 - branch_a1, committee_a, county         → may see it (GET 200, or the status given)
 - branch_a2 (other branch), committee_b  → 404 (when the URL names an object)
 - a POST without the right               → 403 or 404, and nothing in the database changes
+
+A `public` entry (the 归队码 pages, `/r/…`) needs no login: anonymous and every persona get it.
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ class Entry:
     expect_get: dict = field(default_factory=dict)  # persona -> status, overriding the default
     get_status: int | None = None  # the GET status for every persona (e.g. 405 for POST-only views)
     query: object = ""  # appended to the URL for GETs: "?org=…", or world -> str (pages driven by parameters)
+    public: bool = False  # a page without login (its object is named by an unguessable code)
 
     def query_for(self, world):
         return self.query(world) if callable(self.query) else self.query

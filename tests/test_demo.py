@@ -195,6 +195,26 @@ def check_the_demo_respects_separation_of_duties(demo, today):
             assert earlier.acting_user_id != later.acting_user_id or earlier.stage == later.stage, d
 
 
+def check_self_reports_wait_and_were_decided(demo, today):
+    from members.models import MemberCode, SelfReport
+
+    status = dict(SelfReport.objects.values_list("member__name", "status"))
+    assert status == {
+        "曹晓燕": "pending",
+        "汪海涛": "pending",
+        "韦丽华": "confirmed",
+        "卢洋": "confirmed",
+        "曾志华": "rejected",
+    }
+    assert (
+        Member.objects.get(name="韦丽华").residence == "华阳县城关镇东关社区幸福小区3号楼"
+    )  # taken from her report
+    assert SelfReport.objects.get(member__name="卢洋").contact_record.on == ago("60d", today)
+    assert MemberCode.objects.filter(member__name="曾志华", revoked_at__isnull=False).exists()
+    first = panels_for(demo.users["branch_a1"])[0]
+    assert (first.title, first.count) == ("成员自报待确认", 1)
+
+
 def check_the_demo_reports_what_it_made(demo, today):
     for what in ("党员 193 名", "失联查找案件 26 件", "组织处置 20 件", "名册上报"):
         assert what in demo.output
@@ -223,6 +243,7 @@ CHECKS = [
     check_the_history_is_in_the_past_and_says_what_was_backdated,
     check_every_workbench_panel_of_the_county_has_something,
     check_the_demo_respects_separation_of_duties,
+    check_self_reports_wait_and_were_decided,
     check_the_demo_reports_what_it_made,
     check_seeding_again_changes_nothing,  # last: it seeds once more
 ]

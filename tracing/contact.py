@@ -3,8 +3,9 @@
 - `case_contact_record`: the secretary reached the member (a call, a visit, a reply): an attempt
   with result 取得联系, the 联系记录 (so the member's status follows), and, if chosen, the case
   closed as 已取得联系 — one transaction.
-- `open_for` / `record_presence`: tracing's side of the roll-call hook (members/rollcall.py): a
-  member with an open case marked 参加 (confirmed by the secretary) becomes an attempt on the case.
+- `open_for` / `record_presence` / `record_contact`: tracing's side of the hook in members/rollcall.py:
+  a member with an open case marked 参加 (confirmed by the secretary), or whose 成员自报 the
+  secretary confirmed, becomes an attempt on the case.
 """
 
 from datetime import datetime, time
@@ -27,6 +28,7 @@ CHANNEL_FOR_KIND = {
     ContactKind.MESSAGE: Channel.WECHAT,
     ContactKind.REPLY: Channel.OTHER,
     ContactKind.OTHER: Channel.OTHER,
+    ContactKind.SELF_REPORT: Channel.SELF_REPORT,
 }
 
 
@@ -39,6 +41,13 @@ def _at(day):
 @service(perm="log_search", on="case")
 @transaction.atomic
 def case_contact_record(*, case, on, kind, note, close, acting_user):
+    attempt, _record = _contact_on_case(case, on, kind, note, close, acting_user)
+    return attempt
+
+
+def _contact_on_case(case, on, kind, note, close, user):
+    """(attempt, 联系记录): the contact logged on the case, the member's status following, the case
+    closed if `close`. Runs inside a service that checked `user`'s right."""
     case = LostContactCase.objects.select_for_update().select_related("member").get(pk=case.pk)
     if case.status != CaseStatus.OPEN:
         raise ValidationError("案件已结束，联系情况请在党员页面记录。")
@@ -52,22 +61,22 @@ def case_contact_record(*, case, on, kind, note, close, acting_user):
         raise ValidationError({"note": "请写明联系情况（联系到谁、党员现状）。"})
     attempt = attempt_log(
         case=case,
-        acting_user=acting_user,
+        acting_user=user,
         channel=CHANNEL_FOR_KIND[ContactKind(kind)],
         process=f"{ContactKind(kind).label}：{note.strip()}",
         result=AttemptResult.CONTACTED,
         searched_at=_at(on),
     )
-    contact_record(member=case.member, on=on, kind=kind, note=note, acting_user=acting_user)
+    record = contact_record(member=case.member, on=on, kind=kind, note=note, acting_user=user)
     if close:
         case_close(
             case=case,
-            acting_user=acting_user,
+            acting_user=user,
             outcome=CaseStatus.CONTACTED,
             closed_on=on,
             evidence=note.strip(),
         )
-    return attempt
+    return attempt, record
 
 
 def open_for(member_ids):
@@ -99,3 +108,15 @@ def record_presence(*, member, activity, acting_user):
         result=AttemptResult.CONTACTED,
         searched_at=_at(activity.held_on),
     )
+
+
+@service(perm="log_search", on="member")
+def record_contact(*, member, on, kind, note, close, acting_user):
+    """tracing's side of members.rollcall.record_contact: the contact goes to the open case (a
+    confirmed 成员自报 becomes an attempt with the channel 本人自报). Runs inside the confirming
+    service, whose right was checked."""
+    case = LostContactCase.objects.filter(member=member, status=CaseStatus.OPEN).first()
+    if case is None:
+        return None
+    _attempt, record = _contact_on_case(case, on, kind, note, close, acting_user)
+    return record

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from lianxin import dates
 from lianxin.textlimits import BOX, LOG_ROW, NOTE
-from members.models import ContactKind
+from members.models import RECORDED_KINDS
 from tracing.models import AttemptResult, CaseStatus, Channel, LossReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -88,7 +88,7 @@ class CaseContactForm(forms.Form):
     """A contact with a member whose case is open: logged on the case, the case closed if chosen."""
 
     on = dates.DateField(label="联系日期", widget=DATE)
-    kind = forms.ChoiceField(label="联系方式", choices=ContactKind.choices)
+    kind = forms.ChoiceField(label="联系方式", choices=RECORDED_KINDS)
     note = forms.CharField(
         label="联系情况",
         max_length=500,

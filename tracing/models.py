@@ -94,6 +94,7 @@ class Channel(models.TextChoices):
     PROPERTY = "property", "房产"
     BUSINESS = "business", "工商注册"
     TAX = "tax", "税务"
+    SELF_REPORT = "self_report", "本人自报"  # the member reported through 归队码/报到码
     OTHER = "other", "其他"
 
 

@@ -58,6 +58,61 @@ def _transfer(world):
 
 
 ONLY_BRANCH = {"committee_a": 403, "county": 403}
+EVERYONE = ("branch_a1", "branch_a2", "committee_a", "committee_b", "county")
+
+
+def _selfreport(world):
+    from members.selfreports import selfreport_receive
+
+    member = MemberFactory(organization=world.orgs[BRANCH_A1])
+    report = selfreport_receive(member=member, via="member_code", residence="西安", phone="13900000000")
+    return {"pk": report.pk}
+
+
+def _member_token(world):
+    from members.codes import member_code
+
+    return {"token": member_code(MemberFactory(organization=world.orgs[BRANCH_A1])).token}
+
+
+def _branch_token(world):
+    from members.codes import branch_code
+
+    return {"token": branch_code(world.orgs[BRANCH_A1]).token}
+
+
+def _wrong_identification(world, kwargs):
+    return {"name": "不存在", "last4": "0000"}
+
+
+# 归队码 / 报到码 and 成员自报 (issue 17). The public pages need no login (tests/access_matrix.py).
+GUIDUI = {
+    "guidui:member": Entry(build=_member_token, public=True, post=_wrong_identification, may_post=EVERYONE),
+    "guidui:branch": Entry(build=_branch_token, public=True, post=_wrong_identification, may_post=EVERYONE),
+    "members:member_timeline": Entry(build=_member),
+    "members:member_code": Entry(build=_member, expect_get=ONLY_BRANCH),
+    "members:member_code_rotate": Entry(
+        build=_member, post=lambda w, k: {"confirm": "on"}, may_post=BRANCH_ROLES, get_status=405
+    ),
+    "members:branch_code": Entry(build=_branch, expect_get=ONLY_BRANCH),
+    "members:branch_code_rotate": Entry(
+        build=_branch, post=lambda w, k: {"confirm": "on"}, may_post=BRANCH_ROLES, get_status=405
+    ),
+    "members:selfreport_list": Entry(),
+    "members:selfreport_detail": Entry(build=_selfreport),
+    "members:selfreport_confirm": Entry(
+        build=_selfreport,
+        post=lambda w, k: {"update_record": "on"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
+    "members:selfreport_reject": Entry(
+        build=_selfreport,
+        post=lambda w, k: {"reason": "不是本人"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
+}
 
 ENTRIES = {
     "members:transfer_out": Entry(
@@ -155,3 +210,4 @@ ENTRIES = {
         expect_get={"committee_a": 403, "county": 403},
     ),
 }
+ENTRIES.update(GUIDUI)

@@ -1,6 +1,7 @@
 """Access-matrix entries of the reports app (see tests/access_matrix.py)."""
 
 from tests.access_matrix import BRANCH_A1, Entry
+from tests.members.matrix import _member
 from tests.tracing.matrix import case
 
 # Downloads are driven by ?org=: an organization outside the user's scope answers 404.
@@ -50,6 +51,8 @@ ENTRIES = {
     "reports:statistics_members": report(),
     "reports:record_pdf": Entry(build=lambda w: {"case_pk": case(w).pk}),
     "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
+    # A member's own 联心卡 carries their 归队码: printed by the branch that manages them.
+    "reports:member_card_pdf": Entry(build=_member, expect_get={"committee_a": 403, "county": 403}),
     # The trend page and its xlsx: counts of the ?org= subtree; outside the scope, 404.
     "reports:trends": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
     "reports:trends_xlsx": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),

@@ -49,6 +49,8 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 # record of an export of personal data.
 TXN = ("BEGIN", "COMMIT")
 PRIMARY_TABLES = ("django_session", "auth_user", "lianxin_organizationuserpermission", "lianxin_disclosure")
+# The branch's 联心卡 prints its 报到码, issued on first print and read on the primary (members/codes.py).
+PRIMARY_TABLES += ("members_branchcode", "members_historicalbranchcode")
 
 
 @contextmanager

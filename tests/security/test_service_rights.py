@@ -25,7 +25,9 @@ from django.utils import timezone
 
 import disposition.services
 import lianxin.delegations
+import members.codes
 import members.importing.service
+import members.selfreports
 import members.services
 import reports.submissions
 import tracing.services
@@ -42,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 A1 = "610581001001"
 SERVICE_MODULES = (members.services, members.importing.service, tracing.services, disposition.services)
-SERVICE_MODULES += (reports.submissions, lianxin.delegations)
+SERVICE_MODULES += (reports.submissions, lianxin.delegations, members.codes, members.selfreports)
 
 
 def database_state():
@@ -194,6 +196,23 @@ def presence(world):
         recorded_by=world.users["branch_a1"],
     )
     return {"member": case.member, "activity": activity}
+
+
+def pending_report(world):
+    """A 成员自报 sent through the public page, waiting for the branch."""
+    return members.selfreports.selfreport_receive(
+        member=member(world), via="member_code", residence="广东东莞", phone="13900000003"
+    )
+
+
+def searched_member(world):
+    return {
+        "member": open_case(world).member,
+        "on": today(),
+        "kind": "selfreport",
+        "note": "本人自报",
+        "close": False,
+    }
 
 
 def secretary_post(world):
@@ -411,6 +430,17 @@ CALLS = {
         "committee_a",
         ("branch_a1",),
     ),
+    # 归队码 / 报到码 and 成员自报 (issue 17)
+    "members.codes.member_code_rotate": Call(lambda w: {"member": member(w)}, "branch_a1", MANAGERS),
+    "members.codes.branch_code_rotate": Call(lambda w: {"organization": w.orgs[A1]}, "branch_a1", MANAGERS),
+    "members.selfreports.selfreport_confirm": Call(
+        lambda w: {"report": pending_report(w)}, "branch_a1", MANAGERS
+    ),
+    "members.selfreports.selfreport_reject": Call(
+        lambda w: {"report": pending_report(w), "reason": "核实不是本人"}, "branch_a1", MANAGERS
+    ),
+    "members.rollcall.record_contact": Call(searched_member, "branch_a1", SEARCHERS_NOT),
+    "tracing.contact.record_contact": Call(searched_member, "branch_a1", SEARCHERS_NOT),
     # The holder delegates their own post (or the level above does): a colleague with the same
     # rights at the same branch may not.
     "lianxin.delegations.delegation_create": Call(

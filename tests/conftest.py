@@ -68,3 +68,19 @@ def client_for(world):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _counters_checked():
+    """After every service a test calls, the per-organization counters equal a fresh count from
+    the rows (lianxin/counters.py): no write path leaves them behind."""
+    from lianxin.counters import recount
+    from lianxin.service import service_done
+
+    def check(sender, **kwargs):
+        differences = recount().differences
+        assert not differences, f"counters wrong after {sender.name}: {differences[:10]}"
+
+    service_done.connect(check, dispatch_uid="tests_counters_checked")
+    yield
+    service_done.disconnect(dispatch_uid="tests_counters_checked")

@@ -15,7 +15,8 @@ class LianxinConfig(AppConfig):
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
         pre_save.connect(refuse_overlong_text, dispatch_uid="lianxin_refuse_overlong_text")
-        autodiscover_modules("counters")  # each app's counters.py registers its counters
+        # Each app's counters (counters.py), overdue rules (overdue.py) and daily jobs (daily.py).
+        autodiscover_modules("counters", "overdue", "daily")
         post_migrate.connect(fill_counters, sender=self, dispatch_uid="lianxin_fill_counters")
 
 

@@ -388,3 +388,4 @@ class TransferFollowUp(models.Model):
 
 from members.contact_log import *  # noqa: E402,F401,F403  (联系记录 lives beside this module)
 from members.importing.models import *  # noqa: E402,F401,F403  (the import batch models live with the importer)
+from members.talks import Talk  # noqa: E402,F401  (the 三必谈 talks live in their own module)

@@ -1,15 +1,13 @@
 """The reports app's daily job: this month's snapshot as of today (an upsert, so the month's last
-run leaves its month-end numbers). It runs after the contact-status refresh of the day.
+run leaves its month-end numbers). It runs after the day's contact-status refresh, whose stored
+statuses it counts."""
 
-Registered with the core's daily registry (lianxin/daily.py, issue 18 item 4) when that exists;
-until it does, `manage.py take_snapshots` run daily does the same."""
+from lianxin.daily import register_daily
+from reports.snapshots import snapshot_take
 
-from reports.snapshots import snapshot_take_current
 
-try:
-    from lianxin.daily import register_daily
-except ImportError:  # the registry has not landed yet: nothing to register with
-    register_daily = None
+def month_snapshot(*, today):
+    return {"organizations": snapshot_take(today, today=today)}
 
-if register_daily is not None:
-    register_daily("reports.month_snapshot", snapshot_take_current)
+
+register_daily("month_snapshot", month_snapshot, after=("refresh_statuses",))

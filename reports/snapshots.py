@@ -203,11 +203,6 @@ def snapshot_take(month, *, today=None):
     return len(rows)
 
 
-def snapshot_take_current():
-    """The daily job: this month's snapshot as of today (the month's last run is its month end)."""
-    return snapshot_take(timezone.localdate())
-
-
 def snapshots_backfill(since, *, today=None, overwrite=False, log=None):
     """Take every month from `since` to the current one. A past month that already has rows is
     kept unless `overwrite`: a snapshot taken in its own month saw the stored status of that day,

@@ -138,6 +138,15 @@ class SearchAttempt(models.Model):
         verbose_name="更正的记录",
     )
     correction_reason = models.CharField("更正理由", max_length=300, blank=True)
+    # The post the searcher acted for when they held the right only as its delegate ("由…代为办理").
+    on_behalf_of = models.ForeignKey(
+        "lianxin.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代为办理的职务",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 

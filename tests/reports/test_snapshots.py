@@ -258,9 +258,13 @@ def test_take_snapshots_refuses_a_month_to_come(world):
 
 
 def test_the_daily_job_takes_this_month_again(world, org):
+    from lianxin.daily import JOBS
+
+    job = JOBS["month_snapshot"]
+    assert "refresh_statuses" in job.after  # it counts the statuses refreshed that day
     MemberFactory(organization=org("branch_a1"), contact_status="warning")
-    snapshots.snapshot_take_current()
+    job.func(today=timezone.localdate())
     MemberFactory(organization=org("branch_a1"), contact_status="lost")
-    snapshots.snapshot_take_current()
+    job.func(today=timezone.localdate())
     snap = MonthlySnapshot.objects.get(organization=org("county"))
     assert (snap.members, snap.warning, snap.lost) == (2, 1, 1)

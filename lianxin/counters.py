@@ -217,13 +217,32 @@ def _upsert(rows):
 # Reading them ---------------------------------------------------------------------------------
 
 
-def totals(paths, keys):
-    """{key: the sum over the subtrees at `paths`} (the paths must not overlap)."""
+def totals(paths, keys=None):
+    """{key: the sum over the subtrees at `paths`} (the paths must not overlap): one query.
+    `paths=None` sums the roots of the tree (the whole of it)."""
+    keys = list(COUNTERS) if keys is None else list(keys)
     out = dict.fromkeys(keys, 0)
-    rows = OrgCounter.objects.filter(organization__path__in=list(paths), key__in=list(keys))
+    rows = OrgCounter.objects.filter(key__in=keys)
+    if paths is None:
+        rows = rows.filter(organization__depth=1)
+    else:
+        rows = rows.filter(organization__path__in=list(paths))
     for key, value in rows.values_list("key", "value"):
         out[key] += value
     return out
+
+
+def for_scope(user, perm=None):
+    """{key: total} over the user's scope for `perm`, every counter: one query, read once per
+    request (kept on the user object like the grants)."""
+    from lianxin import access
+
+    perm = perm or access.VIEW
+    cache = user.__dict__.setdefault("_lianxin_counters", {})
+    if perm not in cache:
+        whole = access.is_unrestricted(user, perm)
+        cache[perm] = totals(None if whole else access.granted_paths(user, perm))
+    return cache[perm]
 
 
 from lianxin.recount import Recount, recount  # noqa: E402,F401  (counting again lives beside this)

@@ -17,6 +17,7 @@ from functools import reduce
 from django.db import connection, transaction
 from django.db.models import Count
 
+from lianxin.daily import register_daily
 from lianxin.models import Organization, OrgCounter
 
 logger = logging.getLogger(__name__)
@@ -120,9 +121,4 @@ def recount_daily(*, today):
     return {"differences": len(result.differences), "written": result.written}
 
 
-try:  # the daily registry (lianxin/daily.py) may not be in this tree yet
-    from lianxin.daily import register_daily
-except ImportError:  # then `manage.py recount --repair` runs from cron after refresh_contact_status
-    register_daily = None
-if register_daily is not None:
-    register_daily("recount", recount_daily, after=("refresh_statuses",))
+register_daily("recount", recount_daily, after=("refresh_statuses",))

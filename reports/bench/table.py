@@ -116,7 +116,11 @@ def record_growth(path, data):
     path = Path(path)
     growth = json.loads(path.read_text()) if path.exists() else {}
     entry = growth.setdefault(str(data["members"]), {"rows": {}})
-    entry.update(date=data["date"], cpu_check_s=data["machine"]["cpu_check_s"])
+    entry.update(
+        date=data["date"],
+        cpu_check_s=data["machine"]["cpu_check_s"],
+        load_average_1min=data.get("load_average_1min"),
+    )
     entry["rows"].update(
         {
             r["operation"]: {k: r.get(k) for k in ("median_ms", "p95_ms", "queries")}

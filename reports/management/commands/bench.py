@@ -6,6 +6,7 @@ Pages are timed through Django's test client, in process (server time); long exp
 real worker process (reports/bench/worker.py).
 """
 
+import os
 import time
 
 from django.conf import settings
@@ -33,37 +34,57 @@ class Command(BaseCommand):
         parser.add_argument(
             "--pages-only", action="store_true", help="只测页面（约一分钟），例如在机器空闲时复测"
         )
+        parser.add_argument("--build-only", action="store_true", help="只生成数据，不测量（预估生成用时）")
         parser.add_argument("--no-worker", action="store_true", help="不经后台任务测导出")
         parser.add_argument("--no-import", action="store_true", help="不测导入 10万行")
 
     def handle(
-        self, *args, members, rebuild, runs, output, growth, pages_only, no_worker, no_import, **options
+        self,
+        *args,
+        members,
+        rebuild,
+        runs,
+        output,
+        growth,
+        pages_only,
+        build_only,
+        no_worker,
+        no_import,
+        **options,
     ):
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         generation = self.ensure_data(members, rebuild)
-        cpu = {"start": cpu_check()}
+        if build_only:
+            return
+        cpu, load = {}, {}
+
+        def check(label):  # the machine is shared: say how busy it was at each stage
+            cpu[label], load[label] = cpu_check(), round(os.getloadavg()[0], 2)
+
+        check("start")
         total = Member.objects.count()
         users = pages.users()
         rows = pages.page_rows(users, total, runs)
-        cpu["after pages"] = cpu_check()
+        check("after pages")
         if not pages_only:
             rows += pages.scope_rows(users["bench_province"], total, runs)
             rows += exports.statistics_rows(total, runs)
             rows += exports.record_pdf_row()
             if not no_worker:
                 calls, _failed = pages.page_calls(users)
-                cpu["before the worker"] = cpu_check()
+                check("before the worker")
                 rows += worker.worker_rows(calls)
             if not no_import:
                 rows.append(exports.import_row(users["bench_branch"]))
-        cpu["end"] = cpu_check()
-        data = table.write_json(output, total, rows, cpu, generation=generation)
+        check("end")
+        data = table.write_json(output, total, rows, cpu, generation=generation, load_average_1min=load)
         sizes = table.record_growth(growth, data)
         out = self.stdout.write
         for line in table.table_lines(rows) + [""] + table.target_lines(rows):
             out(line)
         checks = ", ".join(f"{label} {seconds} s" for label, seconds in cpu.items())
         out(f"CPU check (5,000,000-step loop; 0.30 s when this machine is quiet): {checks}")
+        out("Load average (1 min, 2 cores): " + ", ".join(f"{k} {v}" for k, v in load.items()))
         growth_lines = table.growth_lines(sizes)
         if growth_lines:
             out("")

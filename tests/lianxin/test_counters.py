@@ -181,3 +181,42 @@ def test_the_workbench_queries_do_not_grow_with_the_scope(
     with CaptureQueriesContext(connection) as grown:
         client.get(reverse("home"))
     assert len(grown.captured_queries) == len(small.captured_queries)
+
+
+@pytest.fixture
+def pg_world(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    import random
+
+    from lianxin.demo import seed_base
+
+    return seed_base(random.Random(1))
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_add_up_on_the_shared_ancestors(pg_world):
+    """Four transactions at once, in four branches under one county: each upsert adds to the
+    county's row (value = value + delta), none overwrites another, none deadlocks."""
+    import threading
+
+    from django.db import connections
+
+    from tests.security.test_once_only import at_once
+
+    county = pg_world.orgs["610581"]
+    branches = [pg_world.orgs[c] for c in ("610581001001", "610581001002", "610581002001", "610581003001")]
+    before = stored(county, "members.lost")
+    turn, lock = iter(branches), threading.Lock()
+
+    def write():
+        with lock:
+            branch = next(turn)
+        with counters.deferred():
+            MemberFactory(organization=branch, contact_status=ContactStatus.LOST)
+            MemberFactory(organization=branch, contact_status=ContactStatus.LOST)
+
+    assert at_once(write) == ["ok"] * 4
+    connections.close_all()
+    assert stored(county, "members.lost") == before + 8
+    assert not counters.recount().differences

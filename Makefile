@@ -18,8 +18,8 @@ format:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-bench:
-	scripts/bench.sh
+bench:  # make bench [MEMBERS=5000000]
+	scripts/bench.sh $(if $(MEMBERS),--members $(MEMBERS))
 
 load:
 	scripts/load.sh

@@ -7,15 +7,23 @@ class LianxinConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_migrate, pre_save
+        from django.utils.module_loading import autodiscover_modules
 
         from lianxin.middleware import session_fresh_at_login
         from lianxin.textlimits import refuse_overlong_text
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
         pre_save.connect(refuse_overlong_text, dispatch_uid="lianxin_refuse_overlong_text")
+        # Each app's counters (counters.py), overdue rules (overdue.py) and daily jobs (daily.py).
+        autodiscover_modules("counters", "overdue", "daily")
+        post_migrate.connect(fill_counters, sender=self, dispatch_uid="lianxin_fill_counters")
 
-        # Each app's overdue rules (overdue.py) and daily jobs (daily.py), like admin.py.
-        from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("overdue", "daily")
+def fill_counters(using="default", **kwargs):
+    """A database migrated to the counters with members in it gets them counted once."""
+    from lianxin.counters import recount
+    from lianxin.models import Organization, OrgCounter
+
+    if using == "default" and Organization.objects.exists() and not OrgCounter.objects.exists():
+        recount(repair=True)

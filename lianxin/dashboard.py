@@ -4,6 +4,11 @@ A panel says what needs doing in the user's scope: a title, a count, where to go
 few example rows. Each app computes its panels with a fixed number of queries: at most two per
 panel (`count_and_first`), one for several panels over one table while they are short
 (`count_and_first_each`).
+
+Past a committee's size (a county, a city, the province) counting the scope's rows would cost
+more than the page: there a panel that has a per-organization counter (lianxin/counters.py)
+takes its number from `counted(user)` — a handful of counter rows read in one query — and
+reads only its first few rows.
 """
 
 import operator
@@ -12,7 +17,10 @@ from functools import reduce
 
 from django.db.models import BooleanField, ExpressionWrapper, F
 
+from lianxin import counters
 from lianxin.discovery import app_modules
+
+LARGE_SCOPE = 2000  # members in scope past which the 工作台 reads the counters (a county and up)
 
 
 @dataclass
@@ -26,22 +34,31 @@ class Panel:
     action_label: str = ""  # the button posting to an item's post_url (e.g. 立案查找)
 
 
-def count_and_first(queryset, n=5):
+def counted(user):
+    """The user's scope's counters {key: total} when the scope is large, else None (a branch or a
+    committee counts its own few rows, fresh to the day). Read once per request."""
+    totals = counters.for_scope(user)
+    return totals if totals.get("members.active", 0) > LARGE_SCOPE else None
+
+
+def count_and_first(queryset, n=5, count=None):
     """The number of rows and the first `n` of them. One query when there are at most `n` —
-    as in most panels of a branch — and a count only when there are more."""
+    as in most panels of a branch — and a count only when there are more (`count`, a counter's
+    total, when the caller has one)."""
     rows = list(queryset[: n + 1])
     if len(rows) <= n:
         return len(rows), rows
-    return queryset.count(), rows[:n]
+    return (queryset.count() if count is None else count), rows[:n]
 
 
-def count_and_first_each(queryset, panels, n=5, cap=50):
+def count_and_first_each(queryset, panels, n=5, cap=50, counts=None):
     """`count_and_first` for several panels over one table: {key: (count, first n rows)}.
 
     `panels` is {key: (Q, ordering)}, the ordering a tuple of the rows' own fields (dates, ids:
     sorted the same by Python and by any database collation). While the rows of all the panels
     together are at most `cap` — a branch, usually a county — they come in one query and are
-    sorted here; past it, each panel gets its own `count_and_first`."""
+    sorted here; past it, each panel gets its own `count_and_first` (its count from `counts`,
+    {key: a counter's total}, when given)."""
     flags = {
         f"in_{key}": ExpressionWrapper(q, output_field=BooleanField()) for key, (q, _o) in panels.items()
     }
@@ -52,7 +69,11 @@ def count_and_first_each(queryset, panels, n=5, cap=50):
     )
     if len(rows) > cap:
         return {
-            key: count_and_first(queryset.filter(q).order_by(*(F(f).asc(nulls_last=True) for f in order)), n)
+            key: count_and_first(
+                queryset.filter(q).order_by(*(F(f).asc(nulls_last=True) for f in order)),
+                n,
+                None if counts is None else counts[key],
+            )
             for key, (q, order) in panels.items()
         }
     out = {}

@@ -297,3 +297,24 @@ class Disclosure(models.Model):
     @property
     def scope_organization(self):
         return self.organization
+
+
+class OrgCounter(models.Model):
+    """How many rows of a kind an organization's whole subtree holds (lianxin/counters.py).
+
+    Derived data, kept by the writers in their transaction and recounted from the rows at any
+    time (`manage.py recount`): no simple-history, zeros not stored."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name="党组织"
+    )
+    key = models.CharField("计数项", max_length=60)
+    value = models.IntegerField("数量", default=0)
+
+    class Meta:
+        verbose_name = "计数"
+        verbose_name_plural = "计数"
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="one_counter_per_key")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.key}={self.value}"

@@ -14,6 +14,9 @@ Every decorated service is in REGISTRY, so a test calls each one with a user lac
 right (tests/security/test_service_rights.py). A service called by another service (closing
 a case records the contact with the member) runs under the outer service's check: the outer
 action is the one the user asked for, and its right is what was checked.
+
+A service runs in one transaction, and the per-organization counters its writes change are
+written once, at its end (lianxin/counters.py).
 """
 
 from contextvars import ContextVar
@@ -21,8 +24,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.dispatch import Signal
 
-from lianxin import access
+from lianxin import access, counters
 from lianxin.audit import acting_as
 
 REFUSED = "您没有办理此事项的权限。"
@@ -39,6 +43,9 @@ class Declaration:
 
 
 REGISTRY: dict[str, Declaration] = {}
+# Sent when a service the user asked for (not one it called) has finished, its writes and its
+# counters in place; sender: its Declaration (the tests recount the counters on it).
+service_done = Signal()
 
 
 def _resolve(spec, kwargs):
@@ -74,12 +81,17 @@ def service(*, perm, on):
             user = kwargs.get("acting_user")
             if user is None or _checked_for.get() != user.pk:
                 check(declaration, kwargs)
+            outermost = _checked_for.get() is None
             token = _checked_for.set(user.pk)
             try:
-                with acting_as(user):
-                    return function(**kwargs)
+                # One transaction, its counters written once at its end (lianxin/counters.py).
+                with acting_as(user), counters.deferred():
+                    result = function(**kwargs)
             finally:
                 _checked_for.reset(token)
+            if outermost:
+                service_done.send(sender=declaration, kwargs=kwargs)
+            return result
 
         declaration = Declaration(name=name, perm=perm, on=on, function=wrapper)
         REGISTRY[name] = declaration

@@ -1,7 +1,9 @@
 """工作台 panels of the members app: who is slipping away, before they are lost.
 
 The thresholds are computed from today's date, so the lists are right even on a day the
-status cron did not run. Panels over one table share a query while they are short.
+status cron did not run. Panels over one table share a query while they are short. Past a
+committee's size the three member panels take their numbers from the counters (lianxin/dashboard.py
+`counted`): 即将失联 is then the members the daily refresh marked 预警.
 """
 
 from datetime import timedelta
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianxin import access
-from lianxin.dashboard import Panel, count_and_first, count_and_first_each
+from lianxin.dashboard import Panel, count_and_first, count_and_first_each, counted
 from members.models import Absence, ContactStatus, Member, PartyStatus, SelfReport, SelfReportStatus, Transfer
 from members.status import WARNING_DAYS, add_months, lost_threshold
 
@@ -32,6 +34,7 @@ def panels(user):
     today = timezone.localdate()
     list_url = reverse("members:member_list")
     members = access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=ACTIVE))
+    totals = counted(user)
     member_panels = count_and_first_each(
         members,
         {
@@ -44,6 +47,12 @@ def panels(user):
                 ),
                 ("last_contact_on", "pk"),
             ),
+        },
+        counts=totals
+        and {
+            "unreachable": totals["members.unreachable"],
+            "out_of_control": totals[f"members.{ContactStatus.OUT_OF_CONTROL}"],
+            "approaching": totals[f"members.{ContactStatus.WARNING}"],
         },
     )
     absences = access.scoped(

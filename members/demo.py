@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from lianxin import counters
 from lianxin.demo import holder
 from lianxin.fixtures import load
 from members import idcard, selfreport_demo, services
@@ -327,6 +328,7 @@ def _members(branch, recorder, rng, b_index, today):
         member.last_contact_on = last.get(id(member))
         member.contact_status = compute_status(last_contact=member.last_contact_on, today=today)
     bulk_create_with_history(members, Member, default_user=recorder, default_change_reason="录入党员花名册")
+    counters.created(Member, members)
     # Saved in order, each row's member and activity have their keys when it is (bulk_create reads them).
     for model, rows in ((Activity, activities), (Attendance, attendance), (DuesPayment, dues)):
         bulk_create_with_history(rows, model, default_user=recorder, default_change_reason=ROUTINE)

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lianxin import access
+from lianxin import access, counters
 from lianxin.service import REFUSED, service
 from members import codes, rollcall
 from members.models import (
@@ -257,7 +257,7 @@ def refresh_all(*, today=None, batch=2000, log=None):
         chunk = list(Member.objects.filter(pk__gt=last_pk).order_by("pk")[:batch])
         if not chunk:
             return changed
-        with transaction.atomic():
+        with counters.deferred():  # one transaction; its counters written once at its end
             for member in chunk:
                 before = member.contact_status
                 if member_refresh_status(member, today=today) != before:

@@ -5,6 +5,7 @@ branch_b1 (see lianxin/demo.py); `world.orgs` maps organization codes to nodes.
 """
 
 import random
+import time
 
 import pytest
 from django.test import Client
@@ -68,3 +69,38 @@ def client_for(world):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _counters_checked(request):
+    """After every service a test calls, the per-organization counters equal a fresh count from
+    the rows (lianxin/counters.py): no write path leaves them behind. The time the checks take
+    is summed at the end of the run (pytest_terminal_summary below)."""
+    from lianxin.counters import recount
+    from lianxin.service import service_done
+
+    spent = [0, 0.0]  # checks, seconds
+
+    def check(sender, **kwargs):
+        start = time.perf_counter()
+        differences = recount().differences
+        spent[0], spent[1] = spent[0] + 1, spent[1] + time.perf_counter() - start
+        assert not differences, f"counters wrong after {sender.name}: {differences[:10]}"
+
+    service_done.connect(check, dispatch_uid="tests_counters_checked")
+    yield
+    service_done.disconnect(dispatch_uid="tests_counters_checked")
+    if spent[0]:
+        request.node.user_properties.append(("counter_checks", tuple(spent)))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How much the counter checks added to this run (they run after every service)."""
+    checks, seconds = 0, 0.0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "counter_checks" and getattr(report, "when", "") == "teardown":
+                    checks, seconds = checks + value[0], seconds + value[1]
+    if checks:
+        terminalreporter.write_line(f"counter checks after services: {checks}, {seconds:.1f} s in all")

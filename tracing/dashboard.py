@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from lianxin import access
-from lianxin.dashboard import Panel, count_and_first
+from lianxin.dashboard import Panel, count_and_first, counted
 from tracing.models import AssistanceRequest, CaseStatus
 from tracing.queries import cases_visible_to
 from tracing.views import lost_without_case
@@ -34,15 +34,18 @@ def panels(user):
         )
         for m in lost_rows
     ]
-    # Both case counts in one pass over the scope's cases.
-    case_counts = cases_visible_to(user).aggregate(
-        open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
-        second=Count("pk", filter=Q(status=CaseStatus.UNREACHABLE, second_search_done_on__isnull=True)),
-    )
+    totals = counted(user)
+    if totals is None:  # both case counts in one pass over the scope's cases
+        case_counts = cases_visible_to(user).aggregate(
+            open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
+            second=Count("pk", filter=Q(status=CaseStatus.UNREACHABLE, second_search_done_on__isnull=True)),
+        )
+    else:  # a county and up: the counters (the scope's own cases; 协查 asked of it is the panel below)
+        case_counts = {"open": totals["cases.open"], "second": totals["cases.second_search"]}
     pending = access.scoped(
         user, access.VIEW, AssistanceRequest.objects.filter(answered_on__isnull=True)
     ).select_related("case__member")
-    pending_count, pending_rows = count_and_first(pending)
+    pending_count, pending_rows = count_and_first(pending, count=totals and totals["assistance.pending"])
     help_items = [
         (a.case.member.name, reverse("tracing:case_detail", args=[a.case_id]), a.request_text[:30])
         for a in pending_rows

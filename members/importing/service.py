@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from lianxin import counters
 from lianxin.audit import acting_as
 from lianxin.models import Organization, OrgKind
 from lianxin.service import REFUSED, service
@@ -145,6 +146,7 @@ def _write(report, existing, spool, filename, org, acting_user, dry_run, progres
                 default_user=acting_user,
                 default_change_reason=batch.change_reason,
             )
+            counters.created(Member, created)
             records.extend(
                 ImportRecord(batch=batch, member=m, action=ImportRecord.Action.CREATED) for m in created
             )

@@ -9,10 +9,12 @@ class LianxinConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
+        from lianxin import request_state
         from lianxin.middleware import session_fresh_at_login
         from lianxin.textlimits import refuse_overlong_text
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
+        request_state.connect()
         pre_save.connect(refuse_overlong_text, dispatch_uid="lianxin_refuse_overlong_text")
 
         # Each app's overdue rules (overdue.py) and daily jobs (daily.py), like admin.py.

@@ -68,7 +68,9 @@ def inbox(request):
 def _case_context(request, disposition):
     """The case behind the decision (summary, warning) and the chain so far, in a fixed number of
     queries: the steps come with their users and seals in one."""
-    steps = DispositionStep.objects.select_related("acting_user", "organization")
+    steps = DispositionStep.objects.select_related(
+        "acting_user", "organization", "on_behalf_of__user", "on_behalf_of__organization"
+    )
     prefetch_related_objects([disposition], Prefetch("steps", queryset=steps))
     return {
         "summary": case_summary(disposition.case),

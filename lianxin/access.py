@@ -13,8 +13,8 @@ whole subtree. Every model that lives in the tree names the path of its organiza
 - `require(user, perm, obj)`       404 when the object is outside what the user may view,
                                    403 when they may view it but not do `perm`
 
-The grants of a user are read in one query and kept on the user object for the request, so
-scoping costs one query whatever the size of the tree.
+The grants of a user are read in one query and kept for the request (lianxin/request_state.py),
+so scoping costs one query whatever the size of the tree.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from lianxin import request_state
 from lianxin.models import (
     SCOPE_PERMISSIONS,
     Organization,
@@ -68,9 +69,7 @@ def granted_paths(user, perm):
     codename = _codename(perm)
     if user is None or not user.is_authenticated or not user.is_active:
         return ()
-    grants = user.__dict__.get("_lianxin_grants")
-    if grants is None:
-        grants = user.__dict__["_lianxin_grants"] = _load_grants(user)
+    grants = request_state.cached(user, "grants", lambda: _load_grants(user))
     return grants.get(codename, ())
 
 
@@ -81,11 +80,9 @@ def covers_whole_tree(user, paths):
     granted a root."""
     if not any(len(path) == Organization.steplen for path in paths):
         return False
-    roots = user.__dict__.get("_lianxin_roots")
-    if roots is None:
-        roots = user.__dict__["_lianxin_roots"] = frozenset(
-            Organization.objects.filter(depth=1).values_list("path", flat=True)
-        )
+    roots = request_state.shared(
+        "roots", lambda: frozenset(Organization.objects.filter(depth=1).values_list("path", flat=True))
+    )
     return roots <= set(paths)
 
 
@@ -152,9 +149,8 @@ def has_any(user, perm):
 
 
 def forget(user):
-    """Drop the cached grants (after they changed within one request)."""
-    user.__dict__.pop("_lianxin_grants", None)
-    user.__dict__.pop("_lianxin_roots", None)
+    """Drop what the request read about the user (their grants and posts)."""
+    request_state.forget(user)
 
 
 class ScopeBackend:

@@ -10,10 +10,12 @@ class LianxinConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_save
         from django.utils.module_loading import autodiscover_modules
 
+        from lianxin import request_state
         from lianxin.middleware import session_fresh_at_login
         from lianxin.textlimits import refuse_overlong_text
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
+        request_state.connect()
         pre_save.connect(refuse_overlong_text, dispatch_uid="lianxin_refuse_overlong_text")
         # Each app's counters (counters.py), overdue rules (overdue.py) and daily jobs (daily.py).
         autodiscover_modules("counters", "overdue", "daily")

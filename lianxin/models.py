@@ -204,9 +204,6 @@ class Delegation(models.Model):
     def scope_organization(self):
         return self.post.organization
 
-    def covers(self, day):
-        return self.starts_on <= day <= self.ends_on
-
 
 class DigestLog(models.Model):
     """One day's digest to one user: what it listed, so the next one says only what is new and a

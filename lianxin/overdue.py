@@ -238,9 +238,3 @@ def unit_counts(rule, today, *, under, depth):
         .order_by()
     )
     return {row["unit"]: (row["late"], row["total"]) for row in qs if len(row["unit"]) == length}
-
-
-def autodiscover():
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("overdue")

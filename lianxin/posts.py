@@ -60,7 +60,6 @@ def sync_grants(user, *, today=None):
             for org_id, codename in wanted - existing.keys()
         ]
     )
-    user.__dict__.pop("_lianxin_grants", None)
 
 
 @transaction.atomic

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lianxin.middleware.NoStoreMiddleware",  # first, so it marks every response, redirects included
+    "lianxin.request_state.RequestStateMiddleware",  # grants and posts read once per request
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

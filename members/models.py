@@ -139,10 +139,6 @@ class Member(models.Model):
     def scope_organization(self):
         return self.organization
 
-    @property
-    def is_probationary(self):
-        return self.membership_type == MembershipType.PROBATIONARY
-
 
 class Contact(models.Model):
     """备用联系人 and family members / relatives, each with relation, phone, address."""

@@ -1,12 +1,18 @@
 """factory_boy factories shared by the app tests (Member, LostContactCase).
 
+Their dates are relative to `today` (a parameter, the local date unless a test injects one:
+`CaseFactory(today=AS_OF)`), so a factory's member is always 41 and its case always half a
+year old, whatever day the suite runs on.
+
 App-specific factories live beside their tests (tests/<app>/factories.py)."""
 
 import itertools
-from datetime import date
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 
+from lianxin.clock import add_months
 from members import idcard
 from members.models import Gender, Member, MembershipType
 from tracing.models import CaseStatus, LossReason, LostContactCase
@@ -25,12 +31,15 @@ class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
 
+    class Params:
+        today = factory.LazyFunction(timezone.localdate)
+
     organization = None  # pass a branch: MemberFactory(organization=org("branch_a1"))
     name = factory.Sequence(lambda n: f"党员{n:04d}")
     gender = Gender.MALE
     ethnicity = "汉族"
-    birth_date = date(1985, 3, 15)
-    joined_on = date(2008, 7, 1)
+    birth_date = factory.LazyAttribute(lambda o: add_months(o.today, -(41 * 12 + 8)))
+    joined_on = factory.LazyAttribute(lambda o: add_months(o.today, -(18 * 12 + 5)))
     membership_type = MembershipType.FULL
     id_number = factory.LazyAttribute(lambda o: next_id_number(o.birth_date, o.gender))
     phone = factory.Sequence(lambda n: f"139{n:08d}")
@@ -40,11 +49,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LostContactCase
 
-    member = factory.SubFactory(MemberFactory)
+    class Params:
+        today = factory.LazyFunction(timezone.localdate)
+
+    member = factory.SubFactory(MemberFactory, today=factory.SelfAttribute("..today"))
     organization = factory.LazyAttribute(lambda o: o.member.organization)
-    opened_on = date(2026, 6, 1)
+    opened_on = factory.LazyAttribute(lambda o: o.today - timedelta(days=182))  # half a year ago
     opened_by = None  # pass a user
-    lost_since = date(2025, 10, 1)
+    lost_since = factory.LazyAttribute(lambda o: o.today - timedelta(days=425))  # 14 months ago
     reason = LossReason.MIGRANT_WORK
     status = CaseStatus.OPEN
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from lianxin import access
+from lianxin import access, request_state
 from members.status import duration_text
 from tracing.models import AssistanceRequest, CaseStatus, Channel, LostContactCase
 
@@ -26,13 +26,11 @@ def cases_visible_to(user):
     cases = LostContactCase.objects.select_related("member", "organization", "opened_by")
     if own is None:
         return cases
-    # The few cases others asked this user's units to help with, read once (cached on the user):
-    # an OR with a subquery would keep PostgreSQL from using the path index on every case query.
-    assisted = user.__dict__.get("_lianxin_assisted")
-    if assisted is None:
-        assisted = user.__dict__["_lianxin_assisted"] = list(
-            assisted_case_ids(user)[:1000].values_list("case_id", flat=True)
-        )
+    # The few cases others asked this user's units to help with, read once per request: an OR
+    # with a subquery would keep PostgreSQL from using the path index on every case query.
+    assisted = request_state.cached(
+        user, "assisted_cases", lambda: list(assisted_case_ids(user)[:1000].values_list("case_id", flat=True))
+    )
     return cases.filter(own | Q(pk__in=assisted)) if assisted else cases.filter(own)
 
 

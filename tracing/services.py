@@ -14,7 +14,6 @@ from members.services import member_record_contact
 from tracing import rules
 from tracing.models import (
     AssistanceRequest,
-    AttemptResult,
     CaseStatus,
     CensusPeriod,
     LossReason,
@@ -223,10 +222,6 @@ def second_search_complete(*, case, acting_user, findings, done_on=None):
     case.second_search_findings = findings
     case.save()
     return case
-
-
-def attempt_contacted(attempt):
-    return attempt.result == AttemptResult.CONTACTED
 
 
 @service(perm=LOG, on="case")

@@ -103,7 +103,8 @@ def case_detail(request, pk):
     can_log = access.can(request.user, LOG, case)
     mark_corrections(attempts, case, can_log=can_log)
     # The chain of every disposition in a fixed number of queries (the template walks them).
-    prefetch_related_objects([case], "dispositions__steps__acting_user", "dispositions__steps__organization")
+    steps = ("acting_user", "organization", "on_behalf_of__user", "on_behalf_of__organization")
+    prefetch_related_objects([case], *(f"dispositions__steps__{path}" for path in steps))
     form = AttemptForm(
         initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": last_channel}
     )

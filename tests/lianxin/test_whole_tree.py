@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, request_state
 from lianxin.models import Organization, OrgKind
 from members.models import Member
 from tests.factories import MemberFactory
@@ -36,7 +36,7 @@ def test_the_root_user_of_the_only_tree_is_not_filtered(world):
 
 def test_the_check_reads_the_roots_once_per_request(world):
     county = fresh("county")
-    with CaptureQueriesContext(connection) as ctx:
+    with request_state.scope(), CaptureQueriesContext(connection) as ctx:
         for _ in range(5):
             access.scope_q(county, access.VIEW, "organization__path")
     assert len(ctx.captured_queries) == 2  # the grants, the roots

@@ -219,6 +219,17 @@ def test_register_lists_cases_after_the_second_search(world, org, client_for):
 def test_record_pdf_has_every_section_four_copies_and_an_embedded_cjk_font(world, org, client_for, tmp_path):
     member = MemberFactory(organization=org("branch_a1"), name="孙纪实")
     case = CaseFactory(member=member, opened_by=world.users["branch_a1"], findings="外出务工，多年未归。")
+    from tracing import services
+
+    searched = timezone.now() - timedelta(days=3)
+    services.attempt_log(
+        case=case,
+        acting_user=world.users["branch_a1"],
+        channel="phone",
+        process="拨打本人手机无人接听",
+        result="no_trace",
+        searched_at=searched,
+    )
     response = client_for("county").get(reverse("reports:record_pdf", args=[case.pk]))
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "record.pdf"
@@ -237,6 +248,10 @@ def test_record_pdf_has_every_section_four_copies_and_an_embedded_cjk_font(world
         "支部党员大会决议",
         "一式四份",
         "外出务工，多年未归。",
+        f"{member.birth_date:%Y.%m}",  # 出生年月
+        f"{member.joined_on:%Y.%m}",  # 入党时间
+        f"{timezone.localtime(searched):%Y.%m.%d}",  # the attempt's date in the 查找情况记录
+        "拨打本人手机无人接听",
     ]:
         assert needle in text, needle
     for label in ["党支部存档", "基层党委存档", "县委组织部存档", "失联党员查找处置档案"]:
@@ -246,9 +261,31 @@ def test_record_pdf_has_every_section_four_copies_and_an_embedded_cjk_font(world
     assert any("CJK" in line and " yes " in line for line in fonts.splitlines())
 
 
-def test_card_pdf_for_a_branch(world, org, client_for):
-    response = client_for("branch_a1").get(reverse("reports:card_pdf", args=[org("branch_a1").pk]))
+def pdf_text(content, tmp_path):
+    """The text of every page, whitespace removed (narrow cells wrap their labels)."""
+    path = tmp_path / "out.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_card_pdf_for_a_branch(world, org, client_for, tmp_path):
+    from lianxin.models import Post
+
+    branch = org("branch_a1")
+    secretary = Post.objects.get(organization=branch, title="书记", ended_on__isnull=True)
+    secretary.phone, secretary.wechat = "13912345678", "dongjie_sj"
+    secretary.save()
+    response = client_for("branch_a1").get(reverse("reports:card_pdf", args=[branch.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = pdf_text(response.content, tmp_path)
+    holder = secretary.user.get_full_name() or secretary.user.get_username()
+    for needle in ["联心卡", branch.name, "网上党支部", f"书记：{holder}", "13912345678", "dongjie_sj"]:
+        assert needle in text, needle
+    assert "组织委员：" in text and "离开不离党，失联不失心" in text
 
 
 def test_date_in_future_is_clamped_to_today(world, org, client_for):

@@ -234,15 +234,16 @@ def totals(paths, keys=None):
 
 def for_scope(user, perm=None):
     """{key: total} over the user's scope for `perm`, every counter: one query, read once per
-    request (kept on the user object like the grants)."""
-    from lianxin import access
+    request (lianxin/request_state.py, like the grants)."""
+    from lianxin import access, request_state
 
     perm = perm or access.VIEW
-    cache = user.__dict__.setdefault("_lianxin_counters", {})
-    if perm not in cache:
+
+    def compute():
         whole = access.is_unrestricted(user, perm)
-        cache[perm] = totals(None if whole else access.granted_paths(user, perm))
-    return cache[perm]
+        return totals(None if whole else access.granted_paths(user, perm))
+
+    return request_state.cached(user, ("counters", perm), compute)
 
 
 from lianxin.recount import Recount, recount  # noqa: E402,F401  (counting again lives beside this)

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+# The first option of every select whose value is not chosen yet (Django's own label,
+# "- Select an option -", has no zh-hans translation).
+BLANK_CHOICE_LABEL = "请选择"
+
 
 class LianxinConfig(AppConfig):
     name = "lianxin"
@@ -7,7 +11,10 @@ class LianxinConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models import fields
 
         from lianxin.middleware import session_fresh_at_login
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
+        # Django 6.1's documented hook: model choice fields and ModelChoiceField read it when a form is built.
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL

@@ -17,7 +17,7 @@ from lianxin.disclosure import disclosure_record
 from lianxin.models import Disclosure, Organization, OrgKind, Post
 from members.models import Member
 from reports import builders, pdf, submissions, xlsx
-from reports.layout import REMARKS, TITLE, header_html_rows
+from reports.layout import REMARKS, TITLE, column_title, header_html_rows
 from reports.models import Submission
 from tracing.queries import cases_visible_to
 
@@ -122,7 +122,11 @@ def statistics(request):
         (
             row,
             [
-                (c, row.counts[c], f"{base}?org={(row.organization or org).pk}&as_of={as_of}&col={c}")
+                (
+                    column_title(c),
+                    row.counts[c],
+                    f"{base}?org={(row.organization or org).pk}&as_of={as_of}&col={c}&table={org.pk}",
+                )
                 for c in builders.COLUMNS
             ],
         )
@@ -164,10 +168,20 @@ def statistics_members(request):
         .select_related("organization")
         .order_by("organization__path", "name")
     )
+    # Back to the table the number was clicked in (a unit's row drills into that unit).
+    table = request.GET.get("table", "")
+    back = f"{reverse('reports:statistics')}?org={table if table.isdigit() else org.pk}&as_of={as_of}"
     return render(
         request,
         "reports/statistics_members.html",
-        {"org": org, "as_of": as_of, "column": column, "members": members},
+        {
+            "org": org,
+            "as_of": as_of,
+            "column": column,
+            "column_title": column_title(column),
+            "members": members,
+            "back": back,
+        },
     )
 
 

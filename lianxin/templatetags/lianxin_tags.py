@@ -6,3 +6,24 @@ register = template.Library()
 
 register.filter("mask_id", mask_id_number)
 register.filter("mask_phone", mask_phone)
+
+
+@register.filter
+def circled(number):
+    """A form code as the documents print it: 6 → ⑥ (①–⑳; other values as they are)."""
+    try:
+        n = int(number)
+    except (TypeError, ValueError):
+        return number
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+
+
+@register.filter
+def coded(obj, field):
+    """A coded field with its label, as on the 名册: member|coded:"occupation" → ⑥ 街道社区人户分离人员."""
+    value = getattr(obj, field)
+    label = getattr(obj, f"get_{field}_display")()
+    if value in (None, ""):
+        return "—"
+    mark = circled(value)
+    return f"{mark} {label}" if mark != str(value) else label  # 0 "无" has no code to show

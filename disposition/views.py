@@ -14,7 +14,7 @@ from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
 from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome, allowed_outcomes
-from lianxin import access
+from lianxin import access, actions
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.pagination import paginate
 from members.models import PartyStatus
@@ -24,10 +24,12 @@ from tracing.queries import cases_visible_to
 OVERDUE_DAYS = 30
 
 
-def _disposition_or_404(request, pk, perm=access.VIEW):
+def _disposition_or_404(request, pk, action=None):
+    """Within the user's scope; with `action`, only for those who may take it (lianxin.actions)."""
     qs = Disposition.objects.select_related("case", "member", "organization", "proposed_by")
     disposition = access.get_or_404(request.user, access.VIEW, qs, pk=pk)
-    access.require(request.user, perm, disposition)
+    if action:
+        actions.require(request.user, action, disposition)
     return disposition
 
 
@@ -64,12 +66,7 @@ def inbox(request):
 
 def disposition_detail(request, pk):
     disposition = _disposition_or_404(request, pk)
-    stage = disposition.stage
-    can_decide = (
-        disposition.status == DispositionStatus.IN_REVIEW
-        and stage is not None
-        and access.can(request.user, stage.perm, disposition)
-    )
+    user = request.user
     return render(
         request,
         "disposition/disposition_detail.html",
@@ -78,22 +75,17 @@ def disposition_detail(request, pk):
             "case": disposition.case,
             "steps": disposition.steps.select_related("acting_user", "organization"),
             "stages": stages_for(disposition.outcome),
-            "can_decide": can_decide,
-            "can_resubmit": disposition.status == DispositionStatus.RETURNED
-            and access.can(request.user, "decide_branch", disposition),
-            "can_revoke": disposition.status == DispositionStatus.APPROVED
-            and access.can(
-                request.user,
-                (stages_for(disposition.outcome) or [BY_KEY["department_approval"]])[-1].perm,
-                disposition,
-            ),
+            # What the page offers is what the views allow (lianxin.actions; links: {% action %}).
+            "can_decide": actions.allowed(user, "disposition:step_decide", disposition),
+            "can_resubmit": actions.allowed(user, "disposition:disposition_resubmit", disposition),
+            "can_revoke": actions.allowed(user, "disposition:disposition_revoke", disposition),
         },
     )
 
 
 def disposition_propose(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
-    access.require(request.user, "decide_branch", case)
+    actions.require(request.user, "disposition:disposition_propose", case)
     if case.member.party_status == PartyStatus.SUSPENDED and case.status == CaseStatus.CONTACTED:
         outcomes = [Outcome.RESTORE]
     else:
@@ -123,8 +115,7 @@ def step_decide(request, pk):
     if disposition.status != DispositionStatus.IN_REVIEW or stage is None:
         messages.error(request, "该处置目前不在审批中。")
         return redirect("disposition:disposition_detail", pk=pk)
-    if not access.can(request.user, stage.perm, disposition):
-        raise PermissionDenied
+    actions.require(request.user, "disposition:step_decide", disposition)
     keys = [s.key for s in disposition.stages]
     earlier = disposition.stages[: keys.index(stage.key) + 1]
     form = DecideForm(request.POST or None, stage=stage, earlier=earlier)
@@ -159,7 +150,7 @@ def step_decide(request, pk):
 
 
 def disposition_resubmit(request, pk):
-    disposition = _disposition_or_404(request, pk, "decide_branch")
+    disposition = _disposition_or_404(request, pk, "disposition:disposition_resubmit")
     form = ResubmitForm(request.POST or None, initial={"proposal": disposition.proposal})
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +172,7 @@ def disposition_resubmit(request, pk):
 
 
 def disposition_withdraw(request, pk):
-    disposition = _disposition_or_404(request, pk, "decide_branch")
+    disposition = _disposition_or_404(request, pk, "disposition:disposition_withdraw")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,9 +190,7 @@ def disposition_withdraw(request, pk):
 
 
 def disposition_revoke(request, pk):
-    disposition = _disposition_or_404(request, pk)
-    stages = stages_for(disposition.outcome)
-    access.require(request.user, stages[-1].perm if stages else "approve_department", disposition)
+    disposition = _disposition_or_404(request, pk, "disposition:disposition_revoke")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,11 +209,7 @@ def disposition_revoke(request, pk):
 
 def expulsion_record(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
-    if not (
-        access.can(request.user, "approve_department", case)
-        or access.can(request.user, "review_committee", case)
-    ):
-        raise PermissionDenied
+    actions.require(request.user, "disposition:expulsion_record", case)
     form = ExpulsionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,9 +12,12 @@ class LianxinConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models import fields
+        from django.utils.module_loading import autodiscover_modules
 
         from lianxin.middleware import session_fresh_at_login
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
         # Django 6.1's documented hook: model choice fields and ModelChoiceField read it when a form is built.
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+        # Each app's actions.py registers what its views do (lianxin/actions.py).
+        autodiscover_modules("actions")

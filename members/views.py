@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
@@ -29,11 +29,20 @@ from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation,
 MANAGE = "manage_members"
 
 
+def _require(request, perm, obj):
+    """An action ("members:member_edit") asks lianxin.actions — as the page did before linking
+    to it; a bare permission asks access."""
+    if ":" in perm:
+        actions.require(request.user, perm, obj)
+    else:
+        access.require(request.user, perm, obj)
+
+
 def _member_or_404(request, pk, perm=access.VIEW):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=pk
     )
-    access.require(request.user, perm, member)
+    _require(request, perm, member)
     return member
 
 
@@ -41,7 +50,7 @@ def _branch_or_404(request, pk, perm=MANAGE):
     branch = access.get_or_404(
         request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=pk
     )
-    access.require(request.user, perm, branch)
+    _require(request, perm, branch)
     return branch
 
 
@@ -135,7 +144,7 @@ def _form_page(request, form, title, *, subject="", cancel_url="/", submit_label
 
 
 def member_add(request, org_pk):
-    branch = _branch_or_404(request, org_pk)
+    branch = _branch_or_404(request, org_pk, "members:member_add")
     form = MemberForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
@@ -153,7 +162,7 @@ def member_add(request, org_pk):
 
 
 def member_edit(request, pk):
-    member = _member_or_404(request, pk, MANAGE)
+    member = _member_or_404(request, pk, "members:member_edit")
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +177,7 @@ def member_edit(request, pk):
 
 
 def activity_add(request, org_pk):
-    branch = _branch_or_404(request, org_pk)
+    branch = _branch_or_404(request, org_pk, "members:activity_add")
     members = Member.objects.filter(
         organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
     ).order_by("name")
@@ -199,7 +208,9 @@ def dues_add(request, pk):
     def save(member, form):
         services.dues_record(member=member, acting_user=request.user, **form.cleaned_data)
 
-    return _member_form_action(request, pk, DuesForm, save, "登记党费", "已登记党费。", member_kwarg=True)
+    return _member_form_action(
+        request, pk, DuesForm, save, "登记党费", "已登记党费。", member_kwarg=True, action="members:dues_add"
+    )
 
 
 def _attached(service, field, user):
@@ -215,7 +226,9 @@ def _attached(service, field, user):
 
 def absence_add(request, pk):
     save = _attached(services.absence_record, "absence", request.user)
-    return _member_form_action(request, pk, AbsenceForm, save, "外出登记", "已登记外出。")
+    return _member_form_action(
+        request, pk, AbsenceForm, save, "外出登记", "已登记外出。", action="members:absence_add"
+    )
 
 
 def absence_return(request, pk):
@@ -224,7 +237,7 @@ def absence_return(request, pk):
         pk=pk,
         returned_on__isnull=True,
     )
-    access.require(request.user, MANAGE, absence)
+    actions.require(request.user, "members:absence_return", absence)
     form = ReturnForm(request.POST or None, absence=absence)
     if request.method == "POST" and form.is_valid():
         services.absence_close(
@@ -238,21 +251,23 @@ def absence_return(request, pk):
 
 def contact_add(request, pk):
     save = _attached(services.contact_add, "contact", request.user)
-    return _member_form_action(request, pk, ContactForm, save, "添加联系人", "已添加联系人。")
+    return _member_form_action(
+        request, pk, ContactForm, save, "添加联系人", "已添加联系人。", action="members:contact_add"
+    )
 
 
-def _transfer_or_404(request, pk):
+def _transfer_or_404(request, pk, perm=MANAGE):
     transfer = get_object_or_404(
         access.scoped(request.user, access.VIEW, Transfer.objects.select_related("member__organization")),
         pk=pk,
     )
-    access.require(request.user, MANAGE, transfer)
+    _require(request, perm, transfer)
     return transfer
 
 
-def _member_form_action(request, pk, form_class, save, title, success, *, member_kwarg=False):
+def _member_form_action(request, pk, form_class, save, title, success, *, member_kwarg=False, action=MANAGE):
     """A member-scoped form whose valid data goes to one service; errors stay on the form."""
-    member = _member_or_404(request, pk, MANAGE)
+    member = _member_or_404(request, pk, action)
     form = form_class(request.POST or None, **({"member": member} if member_kwarg else {}))
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,17 +289,25 @@ def _member_form_action(request, pk, form_class, save, title, success, *, member
 def transfer_out(request, pk):
     save = _attached(services.transfer_out, "transfer", request.user)
     return _member_form_action(
-        request, pk, TransferOutForm, save, "组织关系转出", "已登记转出，回执收回前将持续跟踪。"
+        request,
+        pk,
+        TransferOutForm,
+        save,
+        "组织关系转出",
+        "已登记转出，回执收回前将持续跟踪。",
+        action="members:transfer_out",
     )
 
 
 def transfer_in(request, pk):
     save = _attached(services.transfer_in, "transfer", request.user)
-    return _member_form_action(request, pk, TransferInForm, save, "组织关系转入", "已登记转入谈话。")
+    return _member_form_action(
+        request, pk, TransferInForm, save, "组织关系转入", "已登记转入谈话。", action="members:transfer_in"
+    )
 
 
 def transfer_receipt(request, pk):
-    transfer = _transfer_or_404(request, pk)
+    transfer = _transfer_or_404(request, pk, "members:transfer_receipt")
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +329,7 @@ def transfer_receipt(request, pk):
 
 
 def transfer_follow_up(request, pk):
-    transfer = _transfer_or_404(request, pk)
+    transfer = _transfer_or_404(request, pk, "members:transfer_follow_up")
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.disclosure import disclosure_record
 from lianxin.models import Disclosure, Organization, OrgKind, Post
 from members.models import Member
@@ -36,7 +36,8 @@ def _org_and_date(request):
     )
     if org is None:
         raise Http404
-    access.require(request.user, EXPORT, org)
+    # Every report view is an action of the same name on the organization (reports/actions.py).
+    actions.require(request.user, request.resolver_match.view_name, org)
     as_of = parse_date(request.GET.get("as_of", "") or "") or timezone.localdate()
     return org, min(as_of, timezone.localdate())
 
@@ -187,7 +188,7 @@ def statistics_members(request):
 
 def record_pdf(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
-    access.require(request.user, EXPORT, case)
+    actions.require(request.user, "reports:record_pdf", case)
     content = pdf.record_pdf(case)
     disclosure_record(
         user=request.user,
@@ -204,7 +205,7 @@ def card_pdf(request, org_pk):
     branch = access.get_or_404(
         request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=org_pk
     )
-    access.require(request.user, EXPORT, branch)
+    actions.require(request.user, "reports:card_pdf", branch)
     posts = (
         Post.objects.filter(organization=branch, ended_on__isnull=True, title__in=["书记", "组织委员"])
         .select_related("user")
@@ -250,6 +251,7 @@ def submission_return(request, pk):
     submission = access.get_or_404(
         request.user, access.VIEW, Submission.objects.select_related("organization"), pk=pk
     )
+    actions.require(request.user, "reports:submission_return", submission)
     try:
         submissions.submission_return(
             submission=submission, reason=request.POST.get("reason", ""), acting_user=request.user
@@ -266,7 +268,7 @@ def submission_file(request, pk):
     submission = access.get_or_404(
         request.user, access.VIEW, Submission.objects.select_related("organization"), pk=pk
     )
-    access.require(request.user, EXPORT, submission)
+    actions.require(request.user, "reports:submission_file", submission)
     disclosure_record(
         user=request.user,
         organization=submission.organization,

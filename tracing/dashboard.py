@@ -3,11 +3,13 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.dashboard import Panel, count_and_first
 from tracing.models import AssistanceRequest, CaseStatus
 from tracing.queries import cases_visible_to
 from tracing.views import lost_without_case
+
+QUICK_OPEN = "tracing:case_quick_open"
 
 
 def panels(user):
@@ -21,16 +23,14 @@ def panels(user):
         .select_related("organization")
         .order_by("organization__path", "last_contact_on", "pk")
     )
-    can_log = access.has_any(user, "log_search")
     lost_count, lost_rows = count_and_first(lost, 8)
     items = [
         (
             m.name,
             reverse("members:member_detail", args=[m.pk]),
             f"{m.organization.name} · 最近联系 {m.last_contact_on:%Y-%m-%d}",
-            reverse("tracing:case_quick_open", args=[m.pk])
-            if can_log and access.can(user, "log_search", m)
-            else "",
+            # the button only where the view takes it (lianxin.actions)
+            actions.url(QUICK_OPEN, m) if actions.allowed(user, QUICK_OPEN, m) else "",
         )
         for m in lost_rows
     ]

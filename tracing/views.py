@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.audit import acting_as
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
@@ -34,8 +34,12 @@ LOG = "log_search"
 
 
 def _case_or_404(request, pk, perm=access.VIEW):
+    """`perm` is an action ("tracing:case_edit", asked as the case page asked before linking to
+    it) or a bare permission."""
     case = get_object_or_404(cases_visible_to(request.user), pk=pk)  # the scope, plus 协查 cases
-    if perm != access.VIEW or not is_helper_only(request.user, case):
+    if ":" in perm:
+        actions.require(request.user, perm, case)
+    elif perm != access.VIEW or not is_helper_only(request.user, case):
         access.require(request.user, perm, case)
     return case
 
@@ -100,7 +104,7 @@ def case_detail(request, pk):
     attempts = list(case.attempts.select_related("searcher", "supersedes").order_by("searched_at", "pk"))
     superseded = {a.supersedes_id for a in attempts if a.supersedes_id}
     last_channel = attempts[-1].channel if attempts else Channel.PHONE
-    can_log = access.can(request.user, LOG, case)
+    user = request.user
     form = AttemptForm(
         initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": last_channel}
     )
@@ -110,13 +114,10 @@ def case_detail(request, pk):
         "member": case.member,
         "attempts": attempts,
         "superseded": superseded,
-        "can_log": can_log and case.status == CaseStatus.OPEN,
-        "can_second_search": can_log
-        and case.status == CaseStatus.UNREACHABLE
-        and not case.second_search_done_on
-        and case.organization.path != ""
-        and access.can(request.user, "review_committee", case),
-        "can_edit": access.can(request.user, LOG, case) and case.status == CaseStatus.OPEN,
+        # The page asks lianxin.actions, as the views do (the links themselves: {% action %}).
+        "can_log": actions.allowed(user, "tracing:attempt_add", case),
+        "can_second_search": actions.allowed(user, "tracing:second_search_done", case),
+        "can_edit": actions.allowed(user, "tracing:case_edit", case),
         "form": form,
         "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
         "tried": [Channel(c).label for c in sorted(tried)],
@@ -126,10 +127,10 @@ def case_detail(request, pk):
         "assistance": case.assistance_requests.select_related(
             "to_organization", "requested_by", "answered_by"
         ),
-        "can_request_help": can_log and case.status in (CaseStatus.OPEN, CaseStatus.UNREACHABLE),
+        "can_request_help": actions.allowed(user, "tracing:assistance_request", case),
     }
     for item in context["assistance"]:
-        item.can_answer = not item.answered_on and access.can(request.user, LOG, item)
+        item.can_answer = actions.allowed(user, "tracing:assistance_answer", item)
     return render(request, "tracing/case_detail.html", context)
 
 
@@ -137,7 +138,7 @@ def case_open(request, member_pk):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=member_pk
     )
-    access.require(request.user, LOG, member)
+    actions.require(request.user, "tracing:case_open", member)
     initial = {"lost_since": member.last_contact_on or member.joined_on}
     form = OpenCaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +169,7 @@ def case_quick_open(request, member_pk):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=member_pk
     )
-    access.require(request.user, LOG, member)
+    actions.require(request.user, "tracing:case_quick_open", member)
     try:
         case = services.case_open(
             member=member,
@@ -184,7 +185,7 @@ def case_quick_open(request, member_pk):
 
 
 def case_edit(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:case_edit")
     initial = {
         "reason": case.reason,
         "reason_remark": case.reason_remark,
@@ -213,8 +214,8 @@ def case_edit(request, pk):
 
 
 def attempt_add(request, pk):
-    case = _case_or_404(request, pk, LOG)
     by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
+    case = _case_or_404(request, pk, "tracing:attempt_add_second" if by_committee else "tracing:attempt_add")
     form = AttemptForm(
         request.POST or None,
         request.FILES or None,
@@ -261,7 +262,7 @@ def attempt_add(request, pk):
 
 
 def case_close(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:case_close")
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -297,7 +298,7 @@ def case_close(request, pk):
 
 
 def second_search_done(request, pk):
-    case = _case_or_404(request, pk, "review_committee")
+    case = _case_or_404(request, pk, "tracing:second_search_done")
     form = SecondSearchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,7 +336,7 @@ def lost_without_case(user):
 
 
 def assistance_request(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:assistance_request")
     form = AssistanceRequestForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -367,7 +368,7 @@ def assistance_answer(request, pk):
     item = access.get_or_404(
         request.user, access.VIEW, AssistanceRequest.objects.select_related("case__member"), pk=pk
     )
-    access.require(request.user, LOG, item)
+    actions.require(request.user, "tracing:assistance_answer", item)
     form = AssistanceAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,43 @@
+"""Links and buttons to actions, shown only where following them works (see lianxin/actions.py).
+
+    {% action "disposition:disposition_withdraw" d "撤回" %}             a link, or nothing
+    {% action "tracing:case_quick_open" m "立案查找" css="small" %}       a POST button for POST actions
+    {% action "reports:statistics_xlsx" org "下载 Excel" query=qs %}     extra query string
+    {% allowed "tracing:attempt_add" case as can_log %}                  the same answer, for a block
+
+Every rendered action carries data-action="<name>", which the tests follow.
+"""
+
+from django import template
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
+
+from lianxin import actions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def action(context, name, obj, label, css="button", query=""):
+    request = context["request"]
+    if not actions.allowed(request.user, name, obj):
+        return ""
+    act = actions.get(name)
+    href = act.link(obj) + query
+    if act.method == "post":
+        return format_html(
+            '<form method="post" action="{}" class="inline" data-action="{}">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="{}">{}</button></form>',
+            href,
+            name,
+            get_token(request),
+            css,
+            label,
+        )
+    return format_html('<a class="{}" href="{}" data-action="{}">{}</a>', css, href, name, label)
+
+
+@register.simple_tag(takes_context=True)
+def allowed(context, name, obj):
+    return actions.allowed(context["request"].user, name, obj)

@@ -300,8 +300,8 @@ def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
     return disposition
 
 
-def inbox(user):
-    """Dispositions waiting for a step this user may take, oldest first."""
+def inbox_q(user):
+    """In review at a stage this user may take (the inbox, and the 工作台's 待我审批)."""
     from django.db.models import Q
 
     from disposition.chain import STAGES
@@ -313,9 +313,13 @@ def inbox(user):
             q |= Q(current_stage=stage.key)
         else:
             q |= Q(current_stage=stage.key) & scope
+    return Q(status=DispositionStatus.IN_REVIEW) & q
+
+
+def inbox(user):
+    """Dispositions waiting for a step this user may take, oldest first."""
     return (
-        Disposition.objects.filter(status=DispositionStatus.IN_REVIEW)
-        .filter(q)
+        Disposition.objects.filter(inbox_q(user))
         .select_related("member", "organization")
         .order_by("stage_since", "pk")
     )

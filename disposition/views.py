@@ -14,14 +14,15 @@ from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
 from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome, allowed_outcomes
-from lianxin import access, actions
+from lianxin import access, actions, listfilters
 from lianxin.formerrors import apply_validation_error as _apply
-from lianxin.pagination import paginate
+from lianxin.pagination import paginate, query_without_page
 from members.models import PartyStatus
 from tracing.models import CaseStatus
 from tracing.queries import cases_visible_to
 
 OVERDUE_DAYS = 30
+LIST = "disposition:inbox"
 
 
 def _disposition_or_404(request, pk, action=None):
@@ -43,7 +44,27 @@ def _page(request, form, title, subject, cancel, **extra):
 
 def inbox(request):
     today = timezone.localdate()
-    waiting = services.inbox(request.user)
+    # ?due= a named filter (disposition/listfilters.py): what a 工作台 panel counted; without
+    # one, what waits on the user (the same query as the ?due=waiting the 待我审批 panel opens).
+    due = listfilters.get(LIST, request.GET.get(listfilters.PARAM, ""))
+    if due and due.key != "waiting":
+        rows = listfilters.rows(LIST, due.key, request.user, today).select_related("member", "organization")
+        page = paginate(request, rows.order_by("-proposed_on", "-pk"))
+        return render(
+            request,
+            "disposition/list.html",
+            {
+                "page": page,
+                "due": due,
+                "dues": listfilters.choices(LIST),
+                "query": query_without_page(request),
+            },
+        )
+    waiting = (
+        listfilters.rows(LIST, "waiting", request.user, today)
+        .select_related("member", "organization")
+        .order_by("stage_since", "pk")
+    )
     page = paginate(request, waiting)
     for d in page.object_list:
         d.waiting_days = (today - d.stage_since).days if d.stage_since else 0
@@ -60,7 +81,15 @@ def inbox(request):
     )  # longest waiting first
     recent = scope.exclude(status=DispositionStatus.IN_REVIEW).order_by("-pk")[:20]
     return render(
-        request, "disposition/inbox.html", {"page": page, "overdue_below": overdue_below, "recent": recent}
+        request,
+        "disposition/inbox.html",
+        {
+            "page": page,
+            "overdue_below": overdue_below,
+            "recent": recent,
+            "dues": listfilters.choices(LIST),
+            "query": query_without_page(request),
+        },
     )
 
 

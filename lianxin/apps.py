@@ -19,5 +19,6 @@ class LianxinConfig(AppConfig):
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
         # Django 6.1's documented hook: model choice fields and ModelChoiceField read it when a form is built.
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
-        # Each app's actions.py registers what its views do (lianxin/actions.py).
-        autodiscover_modules("actions")
+        # Each app registers what its views do (actions.py: lianxin/actions.py) and the named
+        # filters its lists share with the 工作台 (listfilters.py: lianxin/listfilters.py).
+        autodiscover_modules("actions", "listfilters")

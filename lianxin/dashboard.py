@@ -1,9 +1,13 @@
 """The 工作台: each app contributes panels through a `dashboard.py` with `panels(user)`.
 
 A panel says what needs doing in the user's scope: a title, a count, where to go, and a
-few example rows. Each app computes its panels with a fixed number of queries: at most two per
-panel (`count_and_first`), one for several panels over one table while they are short
-(`count_and_first_each`).
+few example rows. Its count and its list come from one named query (lianxin/listfilters.py):
+the panel counts the filter's rows and links to the list opened with that filter. Each app
+computes its panels with a fixed number of queries: at most two per panel (`count_and_first`),
+one for several panels over one table while they are short (`count_and_first_each`).
+
+The page shows what waits on the user first: panels by urgency (`rank`, lowest first), the
+urgent ones with their rows, the others as one line each, the empty ones muted at the end.
 """
 
 import operator
@@ -27,6 +31,15 @@ class Panel:
     items: list = field(default_factory=list)  # [(label, url, detail) or (label, url, detail, post_url), …]
     hint: str = ""
     action_label: str = ""  # the button posting to an item's post_url (e.g. 立案查找)
+    rank: int = 50  # urgency, lowest first: waiting on me, overdue, due soon … ongoing work
+    action: str = ""  # the action (lianxin/actions.py) an item's post_url is, for data-action
+
+    @property
+    def urgent(self):
+        return self.count > 0 and self.rank < URGENT
+
+
+URGENT = 50  # ranks below this show their rows on the 工作台
 
 
 def count_and_first(queryset, n=5):
@@ -70,9 +83,10 @@ def count_and_first_each(queryset, panels, n=5, cap=50):
 
 
 def panels_for(user):
+    """Every app's panels, the most urgent first and the empty ones last."""
     panels = []
     for label in PANEL_APPS:
         app = apps.get_app_config(label)
         if module_has_submodule(app.module, "dashboard"):
             panels.extend(import_module(f"{label}.dashboard").panels(user))
-    return panels
+    return sorted(panels, key=lambda p: (p.count == 0, p.rank))

@@ -35,10 +35,18 @@ def home(request):
     """工作台: where the user stands and what needs doing in their scope."""
     posts = active_posts(request.user)
     counts = organization_counts(request.user)
+    panels = panels_for(request.user)  # most urgent first
     return render(
         request,
         "lianxin/home.html",
-        {"posts": posts, "counts": counts, "panels": panels_for(request.user)},
+        {
+            "posts": posts,
+            "counts": counts,
+            "panels": panels,
+            "urgent": [p for p in panels if p.urgent],
+            "others": [p for p in panels if p.count and not p.urgent],
+            "empty": [p for p in panels if not p.count],
+        },
     )
 
 

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from lianxin import access, actions
+from lianxin import access, actions, listfilters
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
@@ -27,6 +28,7 @@ from members.forms import (
 from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation, PartyStatus, Transfer
 
 MANAGE = "manage_members"
+LIST = "members:member_list"
 
 
 def _require(request, perm, obj):
@@ -55,7 +57,11 @@ def _branch_or_404(request, pk, perm=MANAGE):
 
 
 def member_list(request):
-    members = access.scoped(request.user, access.VIEW, Member.objects.select_related("organization"))
+    members = listfilters.base(LIST, request.user).select_related("organization")
+    # ?due= a named filter: exactly the rows the 工作台's panel counts (members/listfilters.py)
+    due = listfilters.get(LIST, request.GET.get(listfilters.PARAM, ""))
+    if due:
+        members = members.filter(due.q(request.user, timezone.localdate()))
     q = request.GET.get("q", "").strip()
     if q:
         members = members.filter(
@@ -76,11 +82,13 @@ def member_list(request):
         members = members.filter(occupation=int(filters["occupation"]))
     if filters["key_group"].isdigit():
         members = members.filter(key_group=int(filters["key_group"]))
-    if request.GET.get("all") != "1":
+    if request.GET.get("all") != "1" and not due:  # a named filter says which party statuses it covers
         members = members.filter(
             party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
         )
     page = paginate(request, members.order_by("organization__path", "name", "pk"))
+    for member in page.object_list:
+        member.next_step, member.next_step_urgent = next_step(member)
     branches = filter_choices(request.user)
     # The branches the user registers members in (a secretary's own; never a province's 60,000).
     manageable = list(
@@ -95,6 +103,8 @@ def member_list(request):
             "page": page,
             "q": q,
             "filters": filters,
+            "due": due,
+            "dues": listfilters.choices(LIST),
             "branches": branches,
             "manageable": manageable,
             "statuses": ContactStatus.choices,
@@ -103,6 +113,21 @@ def member_list(request):
             "query": query_without_page(request),
         },
     )
+
+
+# What the secretary does next for a member, by what the list knows of them (the page of the
+# member has the actions themselves).
+NEXT_STEPS = {
+    ContactStatus.LOST: ("去查找", True),
+    ContactStatus.OUT_OF_CONTROL: ("立即联系", True),
+    ContactStatus.WARNING: ("尽快联系", False),
+}
+
+
+def next_step(member):
+    if member.unreachable_since and member.contact_status != ContactStatus.LOST:
+        return "立即查找", True
+    return NEXT_STEPS.get(member.contact_status, ("查看", False))
 
 
 def member_detail(request, pk):

@@ -1,16 +1,14 @@
 """Case pages: the list, a case with its search log, the fast attempt form, closing."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access, actions
-from lianxin.audit import acting_as
+from lianxin import access, actions, listfilters
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
@@ -27,10 +25,11 @@ from tracing.forms import (
     OpenCaseForm,
     SecondSearchForm,
 )
-from tracing.models import AssistanceRequest, CaseStatus, CensusPeriod, Channel, LossReason, SearchAttempt
+from tracing.models import AssistanceRequest, CaseStatus, Channel, LossReason, SearchAttempt
 from tracing.queries import cases_visible_to, is_helper_only
 
 LOG = "log_search"
+CASES = "tracing:case_list"
 
 
 def _case_or_404(request, pk, perm=access.VIEW):
@@ -45,7 +44,11 @@ def _case_or_404(request, pk, perm=access.VIEW):
 
 
 def case_list(request):
-    cases = cases_visible_to(request.user)
+    cases = listfilters.base(CASES, request.user)  # cases_visible_to
+    # ?due= a named filter: exactly the rows the 工作台's panel counts (tracing/listfilters.py)
+    due = listfilters.get(CASES, request.GET.get(listfilters.PARAM, ""))
+    if due:
+        cases = cases.filter(due.q(request.user, timezone.localdate()))
     q = request.GET.get("q", "").strip()
     if q:
         cases = cases.filter(member__name__contains=q)
@@ -88,6 +91,8 @@ def case_list(request):
             "page": page,
             "q": q,
             "status": status,
+            "due": due,
+            "dues": listfilters.choices(CASES),
             "reason": reason,
             "band": band,
             "org": org,
@@ -323,18 +328,6 @@ def second_search_done(request, pk):
     )
 
 
-def lost_without_case(user):
-    """失联 members in scope (over six months, judged from today) with no open case."""
-    from members.status import lost_threshold
-
-    today = timezone.localdate()
-    return (
-        access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=["normal", "correction"]))
-        .filter(Q(last_contact_on__lt=lost_threshold(today)))
-        .exclude(cases__status__in=[CaseStatus.OPEN, CaseStatus.UNREACHABLE])
-    )
-
-
 def assistance_request(request, pk):
     case = _case_or_404(request, pk, "tracing:assistance_request")
     form = AssistanceRequestForm(request.POST or None, case=case)
@@ -387,50 +380,4 @@ def assistance_answer(request, pk):
             "subject": item.request_text,
             "cancel_url": reverse("tracing:case_detail", args=[item.case_id]),
         },
-    )
-
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CensusForm(forms.ModelForm):
-    class Meta:
-        model = CensusPeriod
-        fields = ["organization", "name", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            pk__in=[o.pk for o in filter_choices(user)]
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "结束日期不能早于开始日期。")
-        return data
-
-
-def census_list(request):
-    """排查: periods opened for the user's units or above them; the 名册 of each is as of its end."""
-    own = access.scope_q(request.user, access.VIEW, "organization__path")
-    paths = set()
-    for path in access.granted_paths(request.user, access.VIEW):
-        paths.update(path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen))
-    periods = CensusPeriod.objects.select_related("organization")
-    if own is not None:
-        periods = periods.filter(own | Q(organization__path__in=paths))
-    form = CensusForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        access.require(request.user, "export_reports", form.cleaned_data["organization"])
-        with acting_as(request.user):
-            period = form.save()
-        messages.success(
-            request,
-            f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
-        )
-        return redirect("tracing:census_list")
-    return render(
-        request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
     )

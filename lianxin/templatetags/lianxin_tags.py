@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from lianxin.masking import mask_id_number, mask_phone
 
@@ -27,3 +28,9 @@ def coded(obj, field):
         return "—"
     mark = circled(value)
     return f"{mark} {label}" if mark != str(value) else label  # 0 "无" has no code to show
+
+
+@register.filter
+def days_since(day):
+    """Whole days from `day` to today (how long since a member was last in contact)."""
+    return (timezone.localdate() - day).days if day else ""

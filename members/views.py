@@ -127,7 +127,7 @@ NEXT_STEPS = {
 def next_step(member):
     if member.unreachable_since and member.contact_status != ContactStatus.LOST:
         return "立即查找", True
-    return NEXT_STEPS.get(member.contact_status, ("查看", False))
+    return NEXT_STEPS.get(member.contact_status, ("", False))
 
 
 def member_detail(request, pk):

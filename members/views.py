@@ -72,6 +72,7 @@ def member_list(request):
         "status": request.GET.get("status", ""),
         "occupation": request.GET.get("occupation", ""),
         "key_group": request.GET.get("key_group", ""),
+        "party": request.GET.get("party", ""),
     }
     if filters["org"].isdigit():
         branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=filters["org"])
@@ -82,7 +83,9 @@ def member_list(request):
         members = members.filter(occupation=int(filters["occupation"]))
     if filters["key_group"].isdigit():
         members = members.filter(key_group=int(filters["key_group"]))
-    if request.GET.get("all") != "1" and not due:  # a named filter says which party statuses it covers
+    if filters["party"] in PartyStatus.values:
+        members = members.filter(party_status=filters["party"])
+    elif request.GET.get("all") != "1" and not due:  # a named filter says which party statuses it covers
         members = members.filter(
             party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
         )
@@ -108,6 +111,7 @@ def member_list(request):
             "branches": branches,
             "manageable": manageable,
             "statuses": ContactStatus.choices,
+            "party_statuses": PartyStatus.choices,
             "occupations": Occupation.choices,
             "key_groups": KeyGroup.choices[1:],
             "query": query_without_page(request),

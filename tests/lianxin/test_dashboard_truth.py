@@ -139,3 +139,44 @@ def test_the_workbench_reads_as_many_queries_whatever_the_rows(world, client_for
     for _ in range(3):
         add_what_the_demo_lacks(world, ORG["branch_a2"])
     assert count() == many
+
+
+def test_every_status_is_a_list_filter(world, org, client_for):
+    from members.models import Member
+    from tracing.models import LostContactCase
+
+    for status in ContactStatus.values:
+        MemberFactory(organization=org("branch_a1"), contact_status=status)
+    for party_status in PartyStatus.values:
+        MemberFactory(organization=org("branch_a1"), party_status=party_status)
+    for case_status in CaseStatus.values:
+        CaseFactory(
+            member=MemberFactory(organization=org("branch_a1")),
+            opened_by=world.users["branch_a1"],
+            status=case_status,
+        )
+    MemberFactory(organization=org("branch_a1"), unreachable_since=timezone.localdate())
+    client = client_for("committee_a")
+
+    def rows(url, params):
+        return client.get(url, params).context["page"].paginator.count
+
+    members = reverse("members:member_list")
+    for status in ContactStatus.values:
+        expected = Member.objects.filter(
+            contact_status=status, party_status__in=["normal", "correction", "suspended"]
+        ).count()
+        assert rows(members, {"status": status}) == expected > 0
+    for party_status in PartyStatus.values:
+        assert (
+            rows(members, {"party": party_status}) == Member.objects.filter(party_status=party_status).count()
+        )
+    assert rows(members, {"due": "unreachable"}) == 1  # 联系不上
+    cases = reverse("tracing:case_list")
+    for case_status in CaseStatus.values:
+        assert (
+            rows(cases, {"status": case_status}) == LostContactCase.objects.filter(status=case_status).count()
+        )
+    inbox = reverse("disposition:inbox")
+    for status in DispositionStatus.values:
+        assert rows(inbox, {"due": f"status_{status}"}) == Disposition.objects.filter(status=status).count()

@@ -1,5 +1,5 @@
 # Thin wrappers over scripts/; the README names `make demo` and `make test`.
-.PHONY: demo test lint format bench load setup
+.PHONY: demo test lint format bench load setup mutate layers
 
 demo:
 	scripts/demo.sh
@@ -23,3 +23,9 @@ bench:
 
 load:
 	scripts/load.sh
+
+mutate:
+	scripts/mutate.sh
+
+layers:
+	python3 scripts/layers.py

@@ -2,6 +2,7 @@
 
 from disposition.chain import BY_KEY, stages_for
 from disposition.models import ACTIVE, DispositionStatus
+from disposition.services import separation_refusal
 from lianxin.actions import register
 from tracing.models import CaseStatus
 
@@ -26,10 +27,13 @@ def _withdrawable(d):
     return d.status in ACTIVE and all(step.stage == "branch_committee" for step in d.steps.all())
 
 
+# Separation of duties: the proposer and the one who decided the stage before are refused by the
+# service (step_decide), so the link is not shown to them and the page says why.
 register(
     "disposition:step_decide",
     perm=_stage_perm,
     when=lambda d: d.status == DispositionStatus.IN_REVIEW and d.stage is not None,
+    refuse=separation_refusal,
 )
 register(
     "disposition:disposition_resubmit",

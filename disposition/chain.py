@@ -1,4 +1,4 @@
-"""The approval chain as data, in the order of the 全程纪实表 (DOMAIN.md §5).
+"""The approval chain as data, in the order of the 全程纪实表 (docs/domain.md §7).
 
 Each stage names the tier that acts, the permission it needs on the case's organization,
 whether it is a meeting (and whether the meeting votes), and for which outcomes it applies.
@@ -74,8 +74,3 @@ def next_stage(outcome, key):
     keys = [s.key for s in stages]
     index = keys.index(key)
     return stages[index + 1] if index + 1 < len(stages) else None
-
-
-def final_tier(outcome):
-    stages = stages_for(outcome)
-    return stages[-1].tier if stages else "department"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,14 +13,14 @@ from django.views.decorators.http import require_POST
 from disposition import services
 from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
-from disposition.models import Disposition, DispositionStatus
+from disposition.models import Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
 from lianxin import access, actions, listfilters
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.pagination import paginate, query_without_page
 from members.models import PartyStatus
 from tracing.models import CaseStatus
-from tracing.queries import cases_visible_to
+from tracing.queries import case_summary, cases_visible_to
 
 OVERDUE_DAYS = 30
 LIST = "disposition:inbox"
@@ -27,7 +28,11 @@ LIST = "disposition:inbox"
 
 def _disposition_or_404(request, pk, action=None):
     """Within the user's scope; with `action`, only for those who may take it (lianxin.actions)."""
-    qs = Disposition.objects.select_related("case", "member", "organization", "proposed_by")
+    qs = services.with_last_step(
+        Disposition.objects.select_related(
+            "case__member", "case__organization", "member", "organization", "proposed_by"
+        )
+    )
     disposition = access.get_or_404(request.user, access.VIEW, qs, pk=pk)
     if action:
         actions.require(request.user, action, disposition)
@@ -61,7 +66,7 @@ def inbox(request):
             },
         )
     waiting = (
-        listfilters.rows(LIST, "waiting", request.user, today)
+        services.with_last_step(listfilters.rows(LIST, "waiting", request.user, today))
         .select_related("member", "organization")
         .order_by("stage_since", "pk")
     )
@@ -93,6 +98,17 @@ def inbox(request):
     )
 
 
+def _case_context(request, disposition):
+    """The case behind the decision (summary, warning) and the chain so far, in a fixed number of
+    queries: the steps come with their users and seals in one."""
+    steps = DispositionStep.objects.select_related("acting_user", "organization")
+    prefetch_related_objects([disposition], Prefetch("steps", queryset=steps))
+    return {
+        "summary": case_summary(disposition.case),
+        "member_link": access.can(request.user, access.VIEW, disposition.case.member),
+    }
+
+
 def disposition_detail(request, pk):
     disposition = _disposition_or_404(request, pk)
     user = request.user
@@ -102,10 +118,12 @@ def disposition_detail(request, pk):
         {
             "d": disposition,
             "case": disposition.case,
-            "steps": disposition.steps.select_related("acting_user", "organization"),
+            **_case_context(request, disposition),
             "stages": stages_for(disposition.outcome),
-            # What the page offers is what the views allow (lianxin.actions; links: {% action %}).
+            # What the page offers is what the views allow (lianxin.actions; links: {% action %}),
+            # and why not where only separation of duties stands in the way.
             "can_decide": actions.allowed(user, "disposition:step_decide", disposition),
+            "decide_refusal": actions.refusal(user, "disposition:step_decide", disposition),
             "can_resubmit": actions.allowed(user, "disposition:disposition_resubmit", disposition),
             "can_revoke": actions.allowed(user, "disposition:disposition_revoke", disposition),
         },
@@ -145,6 +163,10 @@ def step_decide(request, pk):
         messages.error(request, "该处置目前不在审批中。")
         return redirect("disposition:disposition_detail", pk=pk)
     actions.require(request.user, "disposition:step_decide", disposition)
+    refusal = actions.refusal(request.user, "disposition:step_decide", disposition)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("disposition:disposition_detail", pk=pk)
     keys = [s.key for s in disposition.stages]
     earlier = disposition.stages[: keys.index(stage.key) + 1]
     form = DecideForm(request.POST or None, stage=stage, earlier=earlier)
@@ -167,14 +189,19 @@ def step_decide(request, pk):
     intro = f"本环节：{stage.title}（{stage.seal}）。"
     if stage.vote:
         intro += f" 应到会有表决权的正式党员 {services.voters(disposition.organization, excluding=disposition.member)} 人（预备党员没有表决权）。"
-    return _page(
+    return render(
         request,
-        form,
-        stage.title,
-        f"{disposition.member.name}：{disposition.get_outcome_display()}",
-        reverse("disposition:disposition_detail", args=[pk]),
-        intro=intro,
-        submit_label="提交",
+        "disposition/step_form.html",
+        {
+            "form": form,
+            "title": stage.title,
+            "subject": f"{disposition.member.name}：{disposition.get_outcome_display()}",
+            "cancel_url": reverse("disposition:disposition_detail", args=[pk]),
+            "intro": intro,
+            "submit_label": "提交",
+            "d": disposition,
+            **_case_context(request, disposition),
+        },
     )
 
 

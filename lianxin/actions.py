@@ -9,13 +9,18 @@ discovers `admin.py`, so this module never names an app):
   which one suffices, or a function of the object returning either (None: nobody).
 - `when`: the states of the object in which the action makes sense (default: always).
 - `on`: the object the right is checked on, when it is not the object itself.
+- `check`: instead of `perm`, a function of the user and the object answering the right itself,
+  for an action whose right is not a scope permission (a case seen through 协查); its view
+  checks the same rule its own way.
+- `refuse`: a function of the object and the user giving why the service would refuse this user
+  although they hold the right (separation of duties), or "" — the page then says why.
 - `url`: the link (default: the URL name reversed with the object's pk; no object: no args).
 
 A view calls `require(user, name, obj)`: 404 when the object is outside what the user may view,
 403 without the right. A page renders the link with `{% action name obj "label" %}`
-(lianxin_actions), which renders nothing unless `allowed(user, name, obj)` — the same right, and
-the state. So a link shown is a link that works. An action registered without an object
-(`obj=None`) needs the permission anywhere in the user's scope.
+(lianxin_actions), which renders nothing unless `allowed(user, name, obj)` — the same right, the
+state, and no refusal. So a link shown is a link that works. An action registered without an
+object (`obj=None`) needs the permission anywhere in the user's scope.
 """
 
 from dataclasses import dataclass
@@ -35,6 +40,8 @@ class Action:
     on: object = None
     url: object = None
     method: str = "get"
+    refuse: object = None
+    check: object = None
 
     def perms(self, obj):
         perm = self.perm(obj) if callable(self.perm) else self.perm
@@ -51,8 +58,10 @@ class Action:
 _REGISTRY = {}
 
 
-def register(name, *, perm, when=None, on=None, url=None, method="get"):
-    _REGISTRY[name] = Action(name, perm, when=when, on=on, url=url, method=method)
+def register(name, *, perm=None, when=None, on=None, url=None, method="get", refuse=None, check=None):
+    if (perm is None) == (check is None):
+        raise ValueError(f"{name}: give the action a perm or a check")
+    _REGISTRY[name] = Action(name, perm, when=when, on=on, url=url, method=method, refuse=refuse, check=check)
 
 
 def get(name):
@@ -65,6 +74,8 @@ def get(name):
 def may(user, name, obj):
     """The right alone: what the view enforces (the state is the service's to refuse)."""
     action = get(name)
+    if action.check is not None:
+        return action.check(user, obj)
     perms = action.perms(obj)
     if obj is None:
         return any(access.has_any(user, perm) for perm in perms)
@@ -72,12 +83,25 @@ def may(user, name, obj):
     return target is not None and any(access.can(user, perm, target) for perm in perms)
 
 
+def _in_state(action, obj):
+    return action.when is None or action.when(obj)
+
+
 def allowed(user, name, obj):
-    """The right and the state: whether a page shows the action."""
+    """The right, the state and no refusal: whether a page shows the action."""
     action = get(name)
-    if action.when is not None and not action.when(obj):
+    if not _in_state(action, obj) or not may(user, name, obj):
         return False
-    return may(user, name, obj)
+    return not (action.refuse and action.refuse(obj, user))
+
+
+def refusal(user, name, obj):
+    """Why a user who holds the right may still not take the action now (the service would
+    refuse it), or "": a page says it where it would otherwise show the action."""
+    action = get(name)
+    if action.refuse is None or not _in_state(action, obj) or not may(user, name, obj):
+        return ""
+    return action.refuse(obj, user)
 
 
 def require(user, name, obj):

@@ -1,4 +1,12 @@
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -33,3 +41,46 @@ class PostAdmin(SimpleHistoryAdmin):
 
         super().save_model(request, obj, form, change)
         sync_grants(obj.user)
+
+
+class ResetLockoutPasswordForm(AdminPasswordChangeForm):
+    """An administrator who sets a new password also lifts the login lockout it was set for."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        axes_reset(username=user.get_username())
+        return user
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class LianxinUserAdmin(UserAdmin):
+    """Django's user admin (重置密码 under each user), plus unlocking a locked-out login."""
+
+    change_password_form = ResetLockoutPasswordForm
+    actions = ["unlock"]
+    list_display = [*UserAdmin.list_display, "locked_out"]
+
+    def get_queryset(self, request):
+        locked = AccessAttempt.objects.filter(
+            username=OuterRef("username"),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
+        return super().get_queryset(request).annotate(locked_out=Exists(locked))
+
+    @admin.display(boolean=True, description="登录已锁定")
+    def locked_out(self, user):
+        return user.locked_out
+
+    @admin.action(description="解除所选用户的登录锁定")
+    def unlock(self, request, queryset):
+        cleared = sum(axes_reset(username=user.get_username()) for user in queryset)
+        self.message_user(
+            request, f"已解除 {queryset.count()} 个账号的登录锁定（清除 {cleared} 条登录失败记录）。"
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an account is deactivated (is_active), never deleted: history points to it

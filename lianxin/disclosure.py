@@ -8,6 +8,7 @@ from lianxin.models import Disclosure
 # What may be revealed, by model: field name → label. Anything else is refused.
 REVEALABLE = {
     "members.member": {"id_number": "身份证号", "phone": "联系电话"},
+    "members.contact": {"phone": "联系电话"},
 }
 
 
@@ -17,7 +18,9 @@ def revealable_fields(model_label):
 
 def resolve(model_label, pk):
     model = apps.get_model(model_label)
-    return model._default_manager.select_related("organization").get(pk=pk)
+    # "member__organization__path" → "member__organization": the scope check reads it.
+    organization = model.scope_path_field.removesuffix("__path")
+    return model._default_manager.select_related(organization).get(pk=pk)
 
 
 @transaction.atomic
@@ -36,11 +39,12 @@ def disclosure_record(*, user, organization, kind, subject, fields, subject_key=
 def reveal(*, user, obj, field):
     """Record that `user` looked at the whole `field` of `obj`, and return the value."""
     label = revealable_fields(obj._meta.label)[field]
+    owner = getattr(obj, "member", None)  # a member's contact: say whose
     disclosure_record(
         user=user,
         organization=obj.scope_organization,
         kind=Disclosure.Kind.REVEAL,
-        subject=str(obj),
+        subject=f"{owner}的{obj._meta.verbose_name}{obj}" if owner else str(obj),
         subject_key=f"{obj._meta.label_lower}:{obj.pk}",
         fields=[label],
     )

@@ -2,6 +2,8 @@
 
 import time
 
+from django.utils.cache import add_never_cache_headers
+
 # Push the session's expiry forward at most this often.
 SESSION_REFRESH_SECONDS = 300
 REFRESHED_AT = "_refreshed_at"
@@ -32,4 +34,25 @@ class SessionRefreshMiddleware:
             now = int(time.time())
             if now - session.get(REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now
+        return response
+
+
+class NoStoreMiddleware:
+    """No page or file of lianxin is kept by a browser or a proxy cache.
+
+    Nearly every response carries personal data (a member page, a 名册, an attachment), and a
+    shared office computer's cache or back button must not show it to the next person. The rule
+    covers every response rather than a list of pages, so a new page cannot be forgotten; the
+    login page loses nothing by it. Static files are served outside Django and keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(
+            response
+        )  # Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private
+        response.headers["Pragma"] = "no-cache"  # HTTP/1.0 caches
         return response

@@ -183,6 +183,8 @@ class Disclosure(models.Model):
     class Kind(models.TextChoices):
         REVEAL = "reveal", "查看完整信息"
         EXPORT = "export", "导出含完整信息的文件"
+        NUMBER_SEARCH = "search", "按号码查询"
+        ATTACHMENT = "attachment", "下载附件"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

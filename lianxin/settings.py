@@ -1,6 +1,7 @@
 """lianxin settings, configured from the environment.
 
 DATABASE_URL   sqlite:///… (default: db.sqlite3 beside manage.py) or postgres://…
+DATABASE_REPLICA_URL  postgres://… of a streaming standby the reports read from (optional)
 SECRET_KEY     required unless DEBUG
 DEBUG          "1"/"true" to enable
 ALLOWED_HOSTS  comma-separated
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "axes",
+    "django_tasks_db",
     "lianxin",
     "members",
     "tracing",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lianxin.middleware.NoStoreMiddleware",  # first, so it marks every response, redirects included
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,9 +107,36 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+# Concurrent writers on SQLite wait for each other instead of failing with "database is locked":
+# WAL lets readers go on during a write; IMMEDIATE takes the write lock when a transaction
+# begins (a lock upgrade in the middle of one cannot wait); `timeout` is the busy wait (s).
+SQLITE_OPTIONS = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+# Reports read from a streaming replica when there is one (lianxin/replica.py). In tests the
+# replica alias points at the same test database on the standby, which gets it by replication.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to be PostgreSQL (its primary).")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["lianxin.replica.ReportReadsRouter"]
+    MIDDLEWARE.append("lianxin.replica.ReadYourWritesMiddleware")
+    # Most tests run inside one uncommitted transaction the standby cannot see: there the
+    # reports read from the primary, except in the tests that turn this on (test_replica.py).
+    REPORTS_FROM_REPLICA = not TESTING
+    REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)  # read your writes for this long
+    REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)  # after the replica failed
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,8 +158,15 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A lock ends 15 minutes after it began, whatever is tried meanwhile: the page promises 15
+# minutes, and a secretary retrying her right password must not extend her own lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Behind a reverse proxy every request comes from the proxy's address: PROXY_COUNT (the number
+# of proxies in front of lianxin) makes the lockout key the client's own address, taken from
+# X-Forwarded-For, so a stranger elsewhere cannot lock a secretary out (lianxin/clientip.py).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "lianxin.clientip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -151,11 +188,32 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files that carry personal data (search-attempt evidence, submitted 名册) live in the private
+# storage: a folder no URL serves, read only through views that check scope (lianxin/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "private": {
+        "BACKEND": os.environ.get("PRIVATE_FILE_STORAGE", "lianxin.storage.PrivateFileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (long exports, imports, the daily jobs): Django's tasks framework on the
+# database-backed worker of django-tasks-db (`manage.py db_worker`; `make demo` starts one).
+# Tests run tasks at once, in the test's own transaction.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 # guardian: object permissions on Organization nodes only; no anonymous user row.
 ANONYMOUS_USER_NAME = None
@@ -192,7 +250,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Domain settings (sources differ by province; see DOMAIN.md).
+# Domain settings (sources differ by province; see docs/domain.md).
 LIANXIN = {
     # 介绍信 validity in days (three months by default).
     "INTRODUCTION_LETTER_DAYS": env_int("LIANXIN_INTRODUCTION_LETTER_DAYS", 90),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/disclosures/", views.disclosure_list, name="disclosure_list"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChange.as_view(), name="password_change"),
     path("members/import/", include("members.importing.urls")),
     path("members/", include("members.urls")),
     path("cases/", include("tracing.urls")),

@@ -1,10 +1,14 @@
 import hashlib
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lianxin import access
@@ -97,9 +101,17 @@ def reveal_value(request, model, pk, field):
             "obj": obj,
             "label": revealable_fields(model)[field],
             "value": value,
-            "back": request.POST.get("next", ""),
+            "back": safe_back(request, request.POST.get("back", "")),
         },
     )
+
+
+def safe_back(request, url):
+    """A 返回 link from the request: only a page of this site, never //other.host or javascript:."""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and allowed else ""
 
 
 def disclosure_list(request):
@@ -109,3 +121,14 @@ def disclosure_list(request):
     return render(
         request, "lianxin/disclosure_list.html", {"page": page, "query": query_without_page(request)}
     )
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """修改密码, for every user; the session stays logged in (Django updates its hash)."""
+
+    template_name = "lianxin/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改，下次登录请使用新密码。")
+        return super().form_valid(form)

@@ -14,6 +14,8 @@ for name in (
     "members:transfer_in",
 ):
     register(name, perm=MANAGE)
+# 记录联系 (a member searched for is recorded on the search instead: members/rollcall.py).
+register("members:contact_record", perm=MANAGE)
 
 register("members:absence_return", perm=MANAGE, when=lambda absence: absence.returned_on is None)
 for name in ("members:transfer_receipt", "members:transfer_follow_up"):

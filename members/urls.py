@@ -1,15 +1,17 @@
 from django.urls import path
 
-from members import views
+from members import list_views, numbersearch, views
 
 app_name = "members"
 urlpatterns = [
-    path("", views.member_list, name="member_list"),
+    path("", list_views.member_list, name="member_list"),
+    path("search/", numbersearch.member_number_search, name="member_number_search"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/dues/", views.dues_add, name="dues_add"),
     path("<int:pk>/absences/", views.absence_add, name="absence_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/record-contact/", views.contact_record, name="contact_record"),
     path("absences/<int:pk>/return/", views.absence_return, name="absence_return"),
     path("<int:pk>/transfer-out/", views.transfer_out, name="transfer_out"),
     path("<int:pk>/transfer-in/", views.transfer_in, name="transfer_in"),

@@ -1,22 +1,20 @@
-"""Member pages: the list, a member's record, and the branch secretary's daily entries."""
+"""Member pages: a member's record, and the branch secretary's daily entries (the list: list_views.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, actions, listfilters
+from lianxin import access, actions
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
-from lianxin.pagination import paginate, query_without_page
-from lianxin.queries import filter_choices
-from members import services
+from members import rollcall, services
 from members.forms import (
     AbsenceForm,
     ActivityForm,
     ContactForm,
+    ContactRecordForm,
     DuesForm,
     FollowUpForm,
     MemberForm,
@@ -25,10 +23,9 @@ from members.forms import (
     TransferInForm,
     TransferOutForm,
 )
-from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation, PartyStatus, Transfer
+from members.models import Absence, Member, PartyStatus, Transfer
 
 MANAGE = "manage_members"
-LIST = "members:member_list"
 
 
 def _require(request, perm, obj):
@@ -56,94 +53,27 @@ def _branch_or_404(request, pk, perm=MANAGE):
     return branch
 
 
-def member_list(request):
-    members = listfilters.base(LIST, request.user).select_related("organization")
-    # ?due= a named filter: exactly the rows the 工作台's panel counts (members/listfilters.py)
-    due = listfilters.get(LIST, request.GET.get(listfilters.PARAM, ""))
-    if due:
-        members = members.filter(due.q(request.user, timezone.localdate()))
-    q = request.GET.get("q", "").strip()
-    if q:
-        members = members.filter(
-            Q(name__contains=q) | Q(id_number__startswith=q.upper()) | Q(phone__startswith=q)
-        )
-    filters = {
-        "org": request.GET.get("org", ""),
-        "status": request.GET.get("status", ""),
-        "occupation": request.GET.get("occupation", ""),
-        "key_group": request.GET.get("key_group", ""),
-        "party": request.GET.get("party", ""),
-    }
-    if filters["org"].isdigit():
-        branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=filters["org"])
-        members = members.filter(organization__path__startswith=branch.path)
-    if filters["status"] in ContactStatus.values:
-        members = members.filter(contact_status=filters["status"])
-    if filters["occupation"].isdigit():
-        members = members.filter(occupation=int(filters["occupation"]))
-    if filters["key_group"].isdigit():
-        members = members.filter(key_group=int(filters["key_group"]))
-    if filters["party"] in PartyStatus.values:
-        members = members.filter(party_status=filters["party"])
-    elif request.GET.get("all") != "1" and not due:  # a named filter says which party statuses it covers
-        members = members.filter(
-            party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
-        )
-    page = paginate(request, members.order_by("organization__path", "name", "pk"))
-    for member in page.object_list:
-        member.next_step, member.next_step_urgent = next_step(member)
-    branches = filter_choices(request.user)
-    # The branches the user registers members in (a secretary's own; never a province's 60,000).
-    manageable = list(
-        access.scoped(request.user, MANAGE, Organization.objects.filter(kind=OrgKind.BRANCH)).order_by(
-            "path"
-        )[:20]
-    )
-    return render(
-        request,
-        "members/member_list.html",
-        {
-            "page": page,
-            "q": q,
-            "filters": filters,
-            "due": due,
-            "dues": listfilters.choices(LIST),
-            "branches": branches,
-            "manageable": manageable,
-            "statuses": ContactStatus.choices,
-            "party_statuses": PartyStatus.choices,
-            "occupations": Occupation.choices,
-            "key_groups": KeyGroup.choices[1:],
-            "query": query_without_page(request),
-        },
-    )
-
-
-# What the secretary does next for a member, by what the list knows of them (the page of the
-# member has the actions themselves).
-NEXT_STEPS = {
-    ContactStatus.LOST: ("去查找", True),
-    ContactStatus.OUT_OF_CONTROL: ("立即联系", True),
-    ContactStatus.WARNING: ("尽快联系", False),
-}
-
-
-def next_step(member):
-    if member.unreachable_since and member.contact_status != ContactStatus.LOST:
-        return "立即查找", True
-    return NEXT_STEPS.get(member.contact_status, ("", False))
-
-
 def member_detail(request, pk):
     member = _member_or_404(request, pk)
     can_manage = access.can(request.user, MANAGE, member)
     history = member.history.select_related("history_user").order_by("-history_date")[:30]
+    search = rollcall.open_searches([member.pk]).get(member.pk)
+    # A contact with a member searched for is recorded on the search (its app's action).
+    if search is not None:
+        contact_action, contact_subject = search.contact_action, search.subject
+    else:
+        contact_action, contact_subject = "members:contact_record", member
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
             "can_manage": can_manage,
+            "open_search": search,
+            "contact_action": contact_action,
+            "contact_subject": contact_subject,
+            "can_contact": actions.allowed(request.user, contact_action, contact_subject),
+            "contact_records": member.contact_records.select_related("recorded_by")[:12],
             "contacts": member.contacts.all(),
             "attendance": member.attendance.select_related("activity").order_by("-activity__held_on")[:12],
             "dues": member.dues.all()[:12],
@@ -205,12 +135,51 @@ def member_edit(request, pk):
     return _form_page(request, form, f"修改党员信息：{member.name}", cancel_url=url)
 
 
+def contact_record(request, pk):
+    """记录联系. A member with an open search is sent to the case: the contact is recorded there."""
+    member = _member_or_404(request, pk, "members:contact_record")
+    search = rollcall.open_searches([member.pk]).get(member.pk)
+    if search is not None:
+        messages.info(request, f"{member.name}有正在查找的失联案件，联系情况请在案件中登记。")
+        return redirect(search.contact_url)
+    form = ContactRecordForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(member=member, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            member.refresh_from_db()
+            messages.success(
+                request, f"已记录联系，{member.name}目前联系状态：{member.get_contact_status_display()}。"
+            )
+            return redirect("members:member_detail", pk=member.pk)
+    url = reverse("members:member_detail", args=[member.pk])
+    return _form_page(request, form, "记录联系", subject=member.name, cancel_url=url)
+
+
 def activity_add(request, org_pk):
     branch = _branch_or_404(request, org_pk, "members:activity_add")
-    members = Member.objects.filter(
-        organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
-    ).order_by("name")
-    form = ActivityForm(request.POST or None, members=members)
+    members = list(
+        Member.objects.filter(
+            organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
+        ).order_by("name", "pk")
+    )
+    on_leave = Absence.objects.filter(member__organization=branch, returned_on__isnull=True)
+    kwargs = {
+        "members": members,
+        "on_leave": set(on_leave.values_list("member_id", flat=True)),
+        "searched": rollcall.open_searches([m.pk for m in members]),
+    }
+    if request.method == "POST" and "fill_present" in request.POST:
+        initial, filled = ActivityForm(**kwargs).presence_filled(request.POST)
+        messages.info(
+            request,
+            f"已将 {filled} 名党员设为“参加”（失联、联系不上和正在查找的党员除外），请逐一核对后保存。",
+        )
+        form = ActivityForm(initial=initial, **kwargs)
+        return render(request, "members/activity_form.html", {"form": form, "branch": branch})
+    form = ActivityForm(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_record(
@@ -220,12 +189,17 @@ def activity_add(request, org_pk):
                 held_on=form.cleaned_data["held_on"],
                 attendance=form.attendance(),
                 acting_user=request.user,
+                confirmed=form.confirmed(),
             )
         except ValidationError as exc:
             _apply(form, exc)
         else:
             flagged = activity.attendance.filter(status="unreachable").count()
             note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
+            if form.confirmed():
+                note += (
+                    f"；{len(form.confirmed())} 名正在查找的党员已在其案件中记录取得联系，请到案件中结束查找"
+                )
             messages.success(
                 request, f"已记录组织生活及 {activity.attendance.count()} 名党员的出席情况{note}。"
             )
@@ -269,11 +243,15 @@ def absence_return(request, pk):
     actions.require(request.user, "members:absence_return", absence)
     form = ReturnForm(request.POST or None, absence=absence)
     if request.method == "POST" and form.is_valid():
-        services.absence_close(
-            absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
-        )
-        messages.success(request, "已登记返回。")
-        return redirect("members:member_detail", pk=absence.member.pk)
+        try:
+            services.absence_close(
+                absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已登记返回。")
+            return redirect("members:member_detail", pk=absence.member.pk)
     url = reverse("members:member_detail", args=[absence.member.pk])
     return _form_page(request, form, "外出返回", subject=f"{absence.member.name}：{absence}", cancel_url=url)
 

@@ -10,12 +10,14 @@ from datetime import date
 from django.db.models import OuterRef, Q, Subquery
 
 from disposition.models import Disposition, DispositionStatus
-from disposition.outcomes import stats_column
 from lianxin.models import Organization
 from lianxin.queries import names_as_of
 from members.models import Member, PartyStatus
-from members.status import duration_text, lost_threshold
+from members.status import lost_threshold
+from reports.relations import COLUMNS as COLUMNS  # re-exported: layout, xlsx and views read it here
+from reports.relations import classify, relation_problems
 from tracing.models import CaseStatus, LostContactCase
+from tracing.periods import loss_cases_of_outer_member, lost_period
 
 LOSS_LEGEND = "①外出务工经商；②单位改制或破产；③毕业后去向不明；④工作单位改变；⑤出国（境）；⑥居住地改变；⑦其他（具体原因在备注栏中注明）。"
 CATEGORY_LEGEND = (
@@ -47,6 +49,15 @@ def _open_case_subquery(field_name):
     return Subquery(cases.values(field_name)[:1])
 
 
+def _loss_case_annotations(as_of):
+    """The start and end of the search of the case describing each member's loss, if any."""
+    cases = loss_cases_of_outer_member(as_of)
+    return {
+        "loss_since": Subquery(cases.values("lost_since")[:1]),
+        "loss_closed_on": Subquery(cases.values("closed_on")[:1]),
+    }
+
+
 def roster_members(members, as_of: date):
     """Members lost over six months at the census end (`as_of`): the 《失联党员名册》."""
     return (
@@ -54,6 +65,7 @@ def roster_members(members, as_of: date):
         .filter(Q(last_contact_on__lt=lost_threshold(as_of)))
         .select_related("organization")
         .annotate(case_reason=_open_case_subquery("reason"), case_remark=_open_case_subquery("reason_remark"))
+        .annotate(**_loss_case_annotations(as_of))
         .order_by("organization__path", "name", "pk")
     )
 
@@ -74,7 +86,9 @@ def roster_rows(members, as_of: date, path_prefix=""):
             names.get(m.organization_id, m.organization.name),
             m.organization.category,
             m.occupation,
-            duration_text(m.last_contact_on, as_of),
+            lost_period(
+                lost_since=m.loss_since or m.last_contact_on, closed_on=m.loss_closed_on, as_of=as_of
+            ).text,
             m.case_reason,
             m.case_remark or "",
         )
@@ -102,37 +116,13 @@ def register_rows(cases, as_of: date, path_prefix=""):
             names.get(c.organization_id, c.organization.name),
             c.organization.category,
             m.occupation,
-            duration_text(c.lost_since, c.closed_on or as_of),
+            lost_period(lost_since=c.lost_since, closed_on=c.closed_on, as_of=as_of).text,
             c.reason,
             c.reason_remark,
         )
 
 
 # ---- 统计表 (附件5) ---------------------------------------------------------------------------
-
-COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWX"
-RELATIONS = (
-    ("A", "BOX"),
-    ("B", "CGMN"),
-    ("G", "HIJKL"),
-    ("O", "PSVW"),
-    ("P", "QR"),
-    ("S", "TU"),
-)
-LEAF_PARENTS = {
-    "D": "C",
-    "E": "C",
-    "F": "C",
-    "H": "G",
-    "I": "G",
-    "J": "G",
-    "K": "G",
-    "L": "G",
-    "Q": "P",
-    "R": "P",
-    "T": "S",
-    "U": "S",
-}
 
 
 class StatisticsError(ValueError):
@@ -145,40 +135,6 @@ class StatisticsRow:
     label: str
     counts: Counter = field(default_factory=Counter)
     members: dict = field(default_factory=lambda: defaultdict(list))  # column -> member ids
-
-
-def classify(case_status, approved_outcome, approved_contacted, has_active):
-    """The leaf columns (and parents) counting one member, from their latest case as of the date."""
-    if case_status == CaseStatus.DECEASED:
-        return ["A", "X"]
-    contacted = case_status == CaseStatus.CONTACTED
-    column = None
-    if approved_outcome and approved_outcome != "restore":  # 恢复党籍: back under management (C)
-        column = stats_column(approved_outcome, approved_contacted)
-    cols = []
-    if contacted:
-        cols.append("B")
-        if column in ("D", "E", "F"):
-            cols += ["C", column]
-        elif column in ("H", "I", "J", "K", "L"):
-            cols += ["G", column]
-        elif column == "M":
-            cols.append("M")
-        elif has_active:
-            cols.append("N")
-        else:
-            cols.append("C")  # 纳入组织管理 without a disposition
-    else:
-        cols.append("O")
-        if column in ("Q", "R"):
-            cols += ["P", column]
-        elif column in ("T", "U"):
-            cols += ["S", column]
-        elif column == "V":
-            cols.append("V")
-        else:
-            cols.append("W")
-    return ["A", *cols]
 
 
 def statistics_rows(organization, as_of: date, scope_members):
@@ -247,17 +203,7 @@ def statistics_rows(organization, as_of: date, scope_members):
 
 
 def check_relations(rows):
-    problems = []
-    for row in rows:
-        c = row.counts
-        for parent, parts in RELATIONS:
-            if c[parent] != sum(c[p] for p in parts):
-                involved = set(row.members[parent]) ^ {m for p in parts for m in row.members[p]}
-                problems.append((row.label, f"{parent}≠{'+'.join(parts)}", involved))
-        if c["D"] + c["E"] + c["F"] > c["C"]:
-            problems.append(
-                (row.label, "D+E+F>C", set(row.members["D"] + row.members["E"] + row.members["F"]))
-            )
+    problems = relation_problems(rows)
     if problems:
         names = dict(
             Member.objects.filter(pk__in={m for *_x, ids in problems for m in ids}).values_list("pk", "name")

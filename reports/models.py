@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from lianxin.models import Organization
+from lianxin.storage import private_storage
 
 
 class Submission(models.Model):
@@ -18,7 +19,7 @@ class Submission(models.Model):
     as_of = models.DateField("排查结束日期", db_index=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     rows = models.PositiveIntegerField("人数")
-    file = models.FileField("上报文件", upload_to="submissions/%Y/")
+    file = models.FileField("上报文件", upload_to="submissions/%Y/", storage=private_storage)
     unit_name = models.CharField("填报单位名称（上报时）", max_length=200)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上报人"
@@ -41,6 +42,14 @@ class Submission(models.Model):
         verbose_name = "名册上报"
         verbose_name_plural = "名册上报"
         ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One standing 名册 per unit and date; a returned one may be submitted again.
+            models.UniqueConstraint(
+                fields=["organization", "as_of"],
+                condition=models.Q(status="submitted"),
+                name="one_submitted_roster_per_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.unit_name} {self.as_of} {self.get_status_display()}"

@@ -1,16 +1,19 @@
 """PDF renderers (WeasyPrint): the four-copy 全程纪实表 and the 联心卡."""
 
 import base64
+import re
 
 import segno
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from disposition.chain import STAGES
 from disposition.models import Decision, DispositionStatus
 from lianxin.queries import name_as_of
-from members.status import duration_text
+from tracing.periods import case_lost_period
 
 COPIES = ("党支部存档", "基层党委存档", "县委组织部存档", "失联党员查找处置档案")
 MIN_LOG_ROWS = 5
@@ -40,28 +43,49 @@ def record_context(case):
             {
                 "stage": stage,
                 "step": step,
+                "text": step_text(step) if step else "",
                 # The seal carries the organization's name of the day of the step, not today's.
                 "seal_name": name_as_of(step.organization, step.decided_on) if step else "",
                 "applies": not applicable or stage.key in applicable,
             }
         )
+    today = timezone.localdate()
     return {
         "case": case,
         "member": member,
-        "unit": name_as_of(case.organization, case.closed_on or timezone.localdate()),
-        "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
+        "unit": name_as_of(case.organization, case.closed_on or today),
+        "duration": case_lost_period(case, today).text,
         "attempts": attempts,
         "blank_rows": blank_rows,
         "log_rowspan": len(attempts) + len(blank_rows) + 1,
         "disposition": disposition,
         "sections": sections,
-        "copies": COPIES,
     }
 
 
+def step_text(step):
+    """The decision and the opinion, each said once: an opinion that already states the decision
+    ("同意。", "经研究，同意…", "不同意，…") is printed as written, else the decision leads it."""
+    label, opinion = step.get_decision_display(), step.opinion.strip()
+    if re.search(rf"(?<!不){re.escape(label)}", opinion):  # 同意 inside 不同意 is not agreement
+        return opinion
+    return f"{label}。{opinion}"
+
+
 def record_pdf(case) -> bytes:
-    html = render_to_string("reports/record.html", record_context(case))
-    return HTML(string=html).write_pdf()
+    """The four copies, each laid out as its own document so that its pages count within the
+    copy ("第 1 页 共 2 页"), then joined into one PDF. The four share one font configuration
+    (the joined PDF embeds each font once) and one URL fetcher (each new one loads the system's
+    certificates: a fifth of the time of a copy)."""
+    context = record_context(case)
+    fonts, fetcher = FontConfiguration(), URLFetcher()
+    documents = [
+        HTML(
+            string=render_to_string("reports/record.html", {**context, "copy": copy}), url_fetcher=fetcher
+        ).render(font_config=fonts)
+        for copy in COPIES
+    ]
+    return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
 
 
 def qr_data_uri(text):

@@ -34,8 +34,9 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploaded attachments and frozen submissions go to a per-test folder, not the project's media/."""
+    """Uploaded attachments and frozen submissions go to a per-test folder, not the project's media/ or private/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

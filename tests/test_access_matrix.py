@@ -34,6 +34,11 @@ CORE = {
     "organization_detail": Entry(build=lambda w: _org(w, "610581001001")),
     "disclosure_list": Entry(),
     "reveal_value": Entry(build=_member, post=lambda w, k: {}, may_post=INSIDE, get_status=405),
+    # Every user changes their own password (a wrong old password changes nothing).
+    "password_change": Entry(
+        post=lambda w, k: {"old_password": "not-it", "new_password1": "x", "new_password2": "x"},
+        may_post=INSIDE + OUTSIDE,
+    ),
 }
 
 

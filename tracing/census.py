@@ -2,13 +2,15 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from lianxin import access
-from lianxin.audit import acting_as
+from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.queries import filter_choices
+from tracing import services
 from tracing.models import CensusPeriod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,13 +47,16 @@ def census_list(request):
     form = CensusForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         access.require(request.user, "export_reports", form.cleaned_data["organization"])
-        with acting_as(request.user):
-            period = form.save()
-        messages.success(
-            request,
-            f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
-        )
-        return redirect("tracing:census_list")
+        try:
+            period = services.census_open(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
+            )
+            return redirect("tracing:census_list")
     return render(
         request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
     )

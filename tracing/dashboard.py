@@ -27,6 +27,8 @@ def panels(user):
         .order_by("organization__path", "last_contact_on", "pk")
     )
     lost_count, lost_rows = count_and_first(lost, 8)
+    for member in lost_rows:
+        member.has_open_case = False  # lost_without_case leaves out members searched for
     items = [
         (
             m.name,

@@ -1,10 +1,14 @@
 """Lost-contact cases (失联党员查找) and their search log."""
 
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from lianxin.models import Organization
+from lianxin.storage import private_storage
 from members.models import Member
 
 
@@ -78,10 +82,6 @@ class LostContactCase(models.Model):
     def is_open(self):
         return self.status == CaseStatus.OPEN
 
-    def search_end(self, census_end=None):
-        """与党组织失去联系时间 runs to the end of the search: the case's end, else the census end."""
-        return self.closed_on or census_end
-
 
 class Channel(models.TextChoices):
     """查找渠道 (Fuzhou measure 6 adds the public registers to the personal channels)."""
@@ -111,7 +111,10 @@ class AttemptResult(models.TextChoices):
 
 
 def attachment_path(instance, filename):
-    return f"attempts/{instance.case_id}/{filename}"
+    """A random name: the uploader's file name may itself carry a name or a number, and a long
+    one would overflow the column. The extension (checked on upload) is all that is kept."""
+    extension = os.path.splitext(filename)[1].lower()[:5]
+    return f"attempts/{instance.case_id}/{uuid.uuid4().hex}{extension}"
 
 
 class SearchAttempt(models.Model):
@@ -131,7 +134,7 @@ class SearchAttempt(models.Model):
     remark = models.CharField("备注", max_length=500, blank=True)
     result = models.CharField("查找结果", max_length=12, choices=AttemptResult.choices)
     by_committee = models.BooleanField("党委再次查找", default=False)
-    attachment = models.FileField("附件", upload_to=attachment_path, blank=True)
+    attachment = models.FileField("附件", upload_to=attachment_path, storage=private_storage, blank=True)
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

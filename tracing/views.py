@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,18 +14,19 @@ from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
 from members.models import Member
-from members.status import add_months, duration_text
+from members.status import add_months
 from tracing import services
+from tracing.closing import close_conditions, contacted_attempt
+from tracing.corrections import attempt_to_correct, correction_initial, mark_corrections
 from tracing.forms import (
-    AssistanceAnswerForm,
-    AssistanceRequestForm,
     AttemptForm,
     CaseEditForm,
     CloseForm,
     OpenCaseForm,
     SecondSearchForm,
 )
-from tracing.models import AssistanceRequest, CaseStatus, Channel, LossReason, SearchAttempt
+from tracing.models import CaseStatus, Channel, LossReason, SearchAttempt
+from tracing.periods import case_lost_period
 from tracing.queries import cases_visible_to, is_helper_only
 
 LOG = "log_search"
@@ -81,7 +82,7 @@ def case_list(request):
     )
     today = timezone.localdate()
     for case in page.object_list:
-        case.duration = duration_text(case.lost_since, case.closed_on or today)
+        case.duration = case_lost_period(case, today).text
         case.attempt_count = counts.get(case.pk, 0)
     branches = filter_choices(request.user)
     return render(
@@ -107,9 +108,11 @@ def case_list(request):
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
     attempts = list(case.attempts.select_related("searcher", "supersedes").order_by("searched_at", "pk"))
-    superseded = {a.supersedes_id for a in attempts if a.supersedes_id}
     last_channel = attempts[-1].channel if attempts else Channel.PHONE
     user = request.user
+    mark_corrections(attempts, case)
+    # The chain of every disposition in a fixed number of queries (the template walks them).
+    prefetch_related_objects([case], "dispositions__steps__acting_user", "dispositions__steps__organization")
     form = AttemptForm(
         initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": last_channel}
     )
@@ -118,13 +121,10 @@ def case_detail(request, pk):
         "case": case,
         "member": case.member,
         "attempts": attempts,
-        "superseded": superseded,
         # The page asks lianxin.actions, as the views do (the links themselves: {% action %}).
         "can_log": actions.allowed(user, "tracing:attempt_add", case),
-        "can_second_search": actions.allowed(user, "tracing:second_search_done", case),
-        "can_edit": actions.allowed(user, "tracing:case_edit", case),
         "form": form,
-        "duration": duration_text(case.lost_since, case.closed_on or timezone.localdate()),
+        "duration": case_lost_period(case).text,
         "tried": [Channel(c).label for c in sorted(tried)],
         "min_channels": services.min_channels(),
         "breadcrumbs": [o for o in case.organization.chain() if access.can(request.user, access.VIEW, o)],
@@ -132,7 +132,8 @@ def case_detail(request, pk):
         "assistance": case.assistance_requests.select_related(
             "to_organization", "requested_by", "answered_by"
         ),
-        "can_request_help": actions.allowed(user, "tracing:assistance_request", case),
+        "conditions": close_conditions(case, attempts) if case.is_open else [],
+        "contacted": contacted_attempt(attempts) if case.is_open else None,
     }
     for item in context["assistance"]:
         item.can_answer = actions.allowed(user, "tracing:assistance_answer", item)
@@ -161,7 +162,7 @@ def case_open(request, member_pk):
             "form": form,
             "title": "立案查找",
             "subject": f"{member.name} · {member.organization.name}",
-            "intro": "失联超过六个月的党员，党支部应主动寻找联系。",
+            "intro": "党员联系不上、失控或失联，党支部都应立即查找：立案后逐次登记每一次查找。",
             "submit_label": "立案",
             "cancel_url": reverse("members:member_detail", args=[member.pk]),
         },
@@ -219,47 +220,60 @@ def case_edit(request, pk):
 
 
 def attempt_add(request, pk):
-    by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
-    case = _case_or_404(request, pk, "tracing:attempt_add_second" if by_committee else "tracing:attempt_add")
+    case = _case_or_404(request, pk, access.VIEW)
+    original = attempt_to_correct(request, case)
+    if original is not None:
+        by_committee = original.by_committee
+        initial = correction_initial(original)
+        # a committee attempt is corrected with the committee's right, any other with log_search
+        actions.require(request.user, "tracing:attempt_correct", original)
+    else:
+        by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
+        initial = {"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+        action = "tracing:attempt_add_second" if by_committee else "tracing:attempt_add"
+        actions.require(request.user, action, case)
     form = AttemptForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+        request.POST or None, request.FILES or None, initial=initial, correcting=original is not None
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        supersedes = None
-        if data.get("supersedes"):
-            supersedes = SearchAttempt.objects.filter(case=case, pk=data["supersedes"]).first()
-            if supersedes is None:
-                form.add_error(None, "要更正的记录不存在。")
-        if not form.errors:
-            try:
-                services.attempt_log(
-                    case=case,
-                    acting_user=request.user,
-                    channel=data["channel"],
-                    process=data["process"],
-                    result=data["result"],
-                    searched_at=data["searched_at"],
-                    witness=data["witness"],
-                    remark=data["remark"],
-                    attachment=data.get("attachment"),
-                    supersedes=supersedes,
-                    correction_reason=data["correction_reason"],
-                    by_committee=by_committee,
-                )
-            except ValidationError as exc:
-                _apply(form, exc)
-            else:
-                messages.success(request, "已登记查找记录。")
-                return redirect("tracing:case_detail", pk=case.pk)
+        try:
+            services.attempt_log(
+                case=case,
+                acting_user=request.user,
+                channel=data["channel"],
+                process=data["process"],
+                result=data["result"],
+                searched_at=data["searched_at"],
+                witness=data["witness"],
+                remark=data["remark"],
+                attachment=data.get("attachment"),
+                supersedes=original,
+                correction_reason=data.get("correction_reason", ""),
+                by_committee=by_committee,
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request, "已更正查找记录，原记录保留并标为已更正。" if original else "已登记查找记录。"
+            )
+            return redirect("tracing:case_detail", pk=case.pk)
+    if original is not None:
+        title = "更正查找记录"
+        intro = (
+            f"更正 {timezone.localtime(original.searched_at):%Y-%m-%d %H:%M} 的记录：原记录保留，"
+            "显示为已更正（划线），统计以更正后的记录为准。原附件保留在原记录中。"
+        )
+    else:
+        title, intro = ("登记党委再次查找" if by_committee else "登记查找记录"), ""
     return render(
         request,
         "form_page.html",
         {
             "form": form,
-            "title": "登记党委再次查找" if by_committee else "登记查找记录",
+            "title": title,
+            "intro": intro,
             "subject": str(case.member),
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
         },
@@ -268,7 +282,10 @@ def attempt_add(request, pk):
 
 def case_close(request, pk):
     case = _case_or_404(request, pk, "tracing:case_close")
-    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    initial = {"closed_on": timezone.localdate()}
+    if request.GET.get("outcome") in CaseStatus.values:
+        initial["outcome"] = request.GET["outcome"]
+    form = CloseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
@@ -283,19 +300,16 @@ def case_close(request, pk):
         else:
             messages.success(request, "查找已结束。")
             return redirect("tracing:case_detail", pk=case.pk)
-    tried = services.channels_tried(case)
-    intro = (
-        f"已通过 {len(tried)} 种渠道查找；认定“经多方努力确实无法取得联系”须至少 {services.min_channels()} 种，"
-        "并已填写失联党员表现调查核实情况。"
-    )
+    attempts = list(case.attempts.order_by("searched_at", "pk"))
     return render(
         request,
-        "form_page.html",
+        "tracing/case_close.html",
         {
             "form": form,
+            "case": case,
             "title": "结束查找",
             "subject": str(case.member),
-            "intro": intro,
+            "conditions": close_conditions(case, attempts) if case.is_open else [],
             "submit_label": "确认结束查找",
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
         },
@@ -324,60 +338,5 @@ def second_search_done(request, pk):
             "subject": str(case.member),
             "submit_label": "确认完成",
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
-    )
-
-
-def assistance_request(request, pk):
-    case = _case_or_404(request, pk, "tracing:assistance_request")
-    form = AssistanceRequestForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assistance_request(
-                case=case,
-                to_organization=form.cleaned_data["to_organization"],
-                text=form.cleaned_data["text"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "协查请求已发出，对方党组织可查看本案件并答复。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "请求协查",
-            "subject": str(case.member),
-            "intro": "对方党组织只能看到本案件，看不到本支部的其他党员和案件。",
-            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
-    )
-
-
-def assistance_answer(request, pk):
-    item = access.get_or_404(
-        request.user, access.VIEW, AssistanceRequest.objects.select_related("case__member"), pk=pk
-    )
-    actions.require(request.user, "tracing:assistance_answer", item)
-    form = AssistanceAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assistance_answer(request=item, text=form.cleaned_data["text"], acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已答复协查请求。")
-            return redirect("tracing:case_detail", pk=item.case_id)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "答复协查",
-            "subject": item.request_text,
-            "cancel_url": reverse("tracing:case_detail", args=[item.case_id]),
         },
     )

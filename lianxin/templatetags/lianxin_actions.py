@@ -3,6 +3,7 @@
     {% action "disposition:disposition_withdraw" d "撤回" %}             a link, or nothing
     {% action "tracing:case_quick_open" m "立案查找" css="small" %}       a POST button for POST actions
     {% action "reports:statistics_xlsx" org "下载 Excel" query=qs %}     extra query string
+    {% action "tracing:attempt_attachment" a "下载附件" css="" title="下载会被记录" %}
     {% allowed "tracing:attempt_add" case as can_log %}                  the same answer, for a block
 
 Every rendered action carries data-action="<name>", which the tests follow.
@@ -18,7 +19,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def action(context, name, obj, label, css="button", query=""):
+def action(context, name, obj, label, css="button", query="", title=""):
     request = context["request"]
     if not actions.allowed(request.user, name, obj):
         return ""
@@ -35,7 +36,9 @@ def action(context, name, obj, label, css="button", query=""):
             css,
             label,
         )
-    return format_html('<a class="{}" href="{}" data-action="{}">{}</a>', css, href, name, label)
+    # href last, so the link reads `href="…">label` like a hand-written one
+    tip = format_html(' title="{}"', title) if title else ""
+    return format_html('<a class="{}" data-action="{}"{} href="{}">{}</a>', css, name, tip, href, label)
 
 
 @register.simple_tag(takes_context=True)

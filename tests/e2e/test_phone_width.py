@@ -7,9 +7,11 @@ go to test-artifacts/e2e/<test>/.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from disposition.models import Disposition
 from lianxin import access
@@ -157,3 +159,88 @@ def test_statistics_scroll_in_their_own_box_with_the_unit_column_fixed(demo, bro
     assert page.locator("table.stats tbody td").first.bounding_box()["x"] < before  # slid under it
     session.shot("statistics-scrolled")
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_case_page_and_the_approval_page_on_a_phone_and_a_desk(world, org, browser, live_server, width):
+    """The case page with a correction struck through and its 结案条件, the 协查 and 记录联系 forms,
+    and the approval page with the case summary: no sideways scroll, 44 px taps on the phone."""
+    from disposition import services as chain
+    from tests.factories import CaseFactory, MemberFactory, branch_officer
+    from tracing import services
+
+    secretary = world.users["branch_a1"]
+    case = CaseFactory(member=MemberFactory(organization=org("branch_a1")), opened_by=secretary)
+    wrong = services.attempt_log(
+        case=case,
+        acting_user=secretary,
+        channel="phone",
+        process="电话联系本人，无人接听（记录写错了渠道和过程，须更正）",
+        result="no_trace",
+        searched_at=timezone.now() - timedelta(days=2),
+    )
+    services.attempt_log(
+        case=case,
+        acting_user=secretary,
+        channel="wechat",
+        process="微信联系本人，无回复",
+        result="no_trace",
+        searched_at=timezone.now() - timedelta(days=2),
+        supersedes=wrong,
+        correction_reason="渠道记错",
+    )
+    for _ in range(3):
+        MemberFactory(organization=org("branch_a1"))
+    unreachable = CaseFactory(
+        member=MemberFactory(organization=org("branch_a1")),
+        opened_by=secretary,
+        status="unreachable",
+        closed_on=timezone.localdate(),
+    )
+    d = chain.disposition_propose(
+        case=unreachable, outcome="lapsed_remove", proposal="拟除名", acting_user=secretary
+    )
+    expected = chain.voters(d.organization, excluding=d.member)
+    chain.step_decide(
+        disposition=d,
+        stage="branch_committee",
+        decision="agree",
+        opinion="同意",
+        acting_user=branch_officer(),
+        meeting={"meeting_date": timezone.localdate(), "present": expected, "votes_for": expected},
+    )
+    pages = {
+        "branch_a1": [
+            ("case", reverse("tracing:case_detail", args=[case.pk])),
+            ("contact", reverse("tracing:case_contact", args=[case.pk])),
+            ("assistance", reverse("tracing:assistance_request", args=[case.pk])),
+            ("close", reverse("tracing:case_close", args=[case.pk])),
+        ],
+        "committee_a": [("decide", reverse("disposition:step_decide", args=[d.pk]))],
+    }
+    for username, visits in pages.items():
+        context = browser.new_context(
+            locale="zh-CN",
+            viewport={"width": width, "height": 844},
+            is_mobile=width == 390,
+            has_touch=width == 390,
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        session = Session(page, live_server.url, ARTIFACTS / f"loop-pages-{width}-{username}")
+        session.login(username)
+        for name, path in visits:
+            assert session.go(path).status == 200, path
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            if width == WIDTH:
+                assert page.evaluate(SMALL_TARGETS) == [], path
+            session.shot(name)
+            if name == "case":
+                struck = page.locator(f"#attempt-{wrong.pk} .struck").first
+                assert "line-through" in struck.evaluate("e => getComputedStyle(e).textDecorationLine")
+                assert page.locator(".checklist .unmet").count() >= 1
+            if name == "decide":
+                assert (
+                    page.locator(".case-summary").is_visible() and page.locator(".warning-box").is_visible()
+                )
+        context.close()

@@ -33,7 +33,8 @@ def add_what_the_demo_lacks(world, branch_code):
     """One row for each panel the demo leaves at zero, in the branch `branch_code`."""
     today = timezone.localdate()
     branch = world.orgs[branch_code]
-    secretary = world.users["branch_a1"] if branch_code == ORG["branch_a1"] else world.admin
+    # The branch's own secretary (a demo login): the superuser only reads.
+    secretary = next(world.users[name] for name, spec in DEMO_LOGINS.items() if spec[0] == branch_code)
     MemberFactory(
         organization=branch, last_contact_on=today - timedelta(days=250), contact_status=ContactStatus.LOST
     )
@@ -55,7 +56,7 @@ def add_what_the_demo_lacks(world, branch_code):
         case=searched,
         to_organization=world.orgs[ORG["branch_b2"]],
         text="请协助查找",
-        acting_user=world.admin,
+        acting_user=secretary,
     )
     for outcome, party_status, extra in (
         (Outcome.CORRECTION, PartyStatus.CORRECTION, {"correction_until": today + timedelta(days=10)}),

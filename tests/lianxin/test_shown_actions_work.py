@@ -13,16 +13,19 @@ same right of the same scope.
 from html.parser import HTMLParser
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from disposition.models import Disposition
 from lianxin import access
 from lianxin.demo import DEMO_LOGINS
 from members.models import ContactStatus, Member
-from tests.factories import CaseFactory, MemberFactory
+from tests.factories import CaseFactory, MemberFactory, branch_officer
+from tests.security.test_attachments import upload
 from tracing.models import CaseStatus
 from tracing.queries import cases_visible_to
 
@@ -139,8 +142,12 @@ def test_every_action_shown_to_a_tier_works_for_it(db):
     assert {
         "members:member_edit",
         "members:member_add",
+        "members:contact_record",
+        "tracing:case_open",
         "tracing:case_edit",
+        "tracing:case_contact",
         "tracing:attempt_add",
+        "tracing:attempt_correct",
         "disposition:step_decide",
         "disposition:disposition_propose",
         "reports:record_pdf",
@@ -188,3 +195,105 @@ def test_withdraw_and_propose_are_offered_only_to_the_branch(world, client_for, 
         assert "disposition:disposition_propose" not in shown
         assert "disposition:expulsion_record" in shown  # theirs to record
     assert "disposition:expulsion_record" not in _actions(client_for("branch_a1"), case_page)
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _propose(world, org):
+    member = MemberFactory(organization=org("branch_a1"))
+    case = CaseFactory(
+        member=member,
+        opened_by=world.users["branch_a1"],
+        status=CaseStatus.UNREACHABLE,
+        closed_on="2026-07-01",
+    )
+    from disposition import services
+
+    return services.disposition_propose(
+        case=case, outcome="lapsed_remove", proposal="拟除名", acting_user=world.users["branch_a1"]
+    )
+
+
+def test_decide_is_shown_exactly_where_separation_of_duties_lets_it_work(world, org, client_for, proposal):
+    """The proposer holds the branch's right but the service refuses them: no 办理 on the page or
+    in the inbox, and the page says why. The branch's 组织委员 gets the link, and it works."""
+    page = reverse("disposition:disposition_detail", args=[proposal.pk])
+    inbox = reverse("disposition:inbox")
+    proposer = client_for("branch_a1")
+    assert "disposition:step_decide" not in _actions(proposer, page)
+    assert "提出处置意见的人不能办理" in proposer.get(page).content.decode()
+    assert "disposition:step_decide" not in _actions(proposer, inbox)
+    officer = _client(branch_officer())
+    assert "disposition:step_decide" in _actions(officer, page)
+    shown = [
+        url
+        for name, _m, url, _d in actions_on(officer.get(inbox).content.decode())
+        if name.endswith("decide")
+    ]
+    assert shown == [reverse("disposition:step_decide", args=[proposal.pk])]
+    assert officer.get(shown[0]).status_code == 200
+
+    # Asking separation of duties of each row costs no query per row.
+    def inbox_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            officer.get(inbox)
+        return len(ctx.captured_queries)
+
+    few = inbox_queries()
+    for _ in range(3):
+        _propose(world, org)
+    assert len(actions_on(officer.get(inbox).content.decode())) >= 4
+    assert inbox_queries() == few
+
+
+def test_a_committee_attempt_is_corrected_only_with_the_committee_right(world, client_for):
+    """The committee's second search is corrected under the committee's right: the branch, which
+    only logs searches, is not offered 更正 on it (attempt_log would refuse it)."""
+    from tracing import services
+
+    case = CaseFactory(
+        member=MemberFactory(organization=world.orgs["610581001001"]),
+        opened_by=world.users["branch_a1"],
+        status=CaseStatus.UNREACHABLE,
+        closed_on="2026-07-01",
+    )
+    services.attempt_log(
+        case=case,
+        acting_user=world.users["committee_a"],
+        channel="police",
+        process="党委再次查找：公安户籍查询",
+        result="no_trace",
+        searched_at=timezone.now(),
+        by_committee=True,
+    )
+    page = reverse("tracing:case_detail", args=[case.pk])
+    assert "tracing:attempt_correct" not in _actions(client_for("branch_a1"), page)
+    shown = actions_on(client_for("committee_a").get(page).content.decode())
+    correct = [url for name, _m, url, _d in shown if name == "tracing:attempt_correct"]
+    assert len(correct) == 1 and client_for("committee_a").get(correct[0]).status_code == 200
+
+
+def test_the_attachment_is_offered_to_the_helper_of_a_search(world, org, client_for):
+    """A 协查 helper sees the one case it was asked about, and its attachments (the download view's rule)."""
+    from tracing import services
+
+    case = CaseFactory(
+        member=MemberFactory(organization=org("branch_a1")), opened_by=world.users["branch_a1"]
+    )
+    assert upload(client_for("branch_a1"), case).status_code == 302
+    services.assistance_request(
+        case=case, to_organization=org("branch_b1"), text="请协助查找", acting_user=world.users["branch_a1"]
+    )
+    helper = client_for("branch_b1")
+    shown = actions_on(helper.get(reverse("tracing:case_detail", args=[case.pk])).content.decode())
+    downloads = [url for name, _m, url, _d in shown if name == "tracing:attempt_attachment"]
+    assert len(downloads) == 1 and helper.get(downloads[0]).status_code == 200
+    assert not {name for name, *_ in shown} & {
+        "tracing:attempt_add",
+        "tracing:attempt_correct",
+        "tracing:case_contact",
+    }

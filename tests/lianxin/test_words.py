@@ -86,8 +86,8 @@ def test_reveal_page_links_back_to_the_page_it_came_from(world, org, client_for)
     detail_url = reverse("members:member_detail", args=[member.pk])
     detail = client.get(detail_url).content.decode()
     # The page posts the field the view reads.
-    assert f'name="next" value="{detail_url}"' in detail
+    assert f'name="back" value="{detail_url}"' in detail
     revealed = client.post(
-        reverse("reveal_value", args=["members.member", member.pk, "phone"]), {"next": detail_url}
+        reverse("reveal_value", args=["members.member", member.pk, "phone"]), {"back": detail_url}
     ).content.decode()
     assert "13912345678" in revealed and f'<a href="{detail_url}">返回</a>' in revealed

@@ -93,6 +93,11 @@ ENTRIES = {
         expect_get=ONLY_BRANCH,
     ),
     "members:member_list": Entry(),
+    # The number search answers within the searcher's own scope: anyone may search (it is recorded).
+    "members:member_number_search": Entry(
+        post=lambda w, k: {"number": "610581198503150015"},
+        may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
+    ),
     "members:member_detail": Entry(build=_member),
     "members:member_edit": Entry(
         build=_member,
@@ -117,6 +122,13 @@ ENTRIES = {
         post=lambda w, k: {"kind": "backup", "name": "王五", "relation": "父亲", "phone": "13900000000"},
         may_post=BRANCH_ROLES,
         expect_get={"committee_a": 403, "county": 403},
+    ),
+    # 记录联系 is the branch's (manage_members); a member with an open case is sent to the case instead.
+    "members:contact_record": Entry(
+        build=_member,
+        post=lambda w, k: {"on": "2026-10-01", "kind": "phone", "note": "电话联系上本人"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
     ),
     "members:absence_return": Entry(
         build=_absence,

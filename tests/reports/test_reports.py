@@ -15,7 +15,7 @@ from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome
 from lianxin.models import Disclosure
 from reports import builders
-from tests.factories import CaseFactory, MemberFactory
+from tests.factories import CaseFactory, MemberFactory, branch_officer
 from tracing.models import CaseStatus
 
 AS_OF = date(2026, 11, 1)
@@ -167,7 +167,7 @@ def test_roster_xlsx_lists_lost_members_with_codes_and_legends(world, org, clien
     lost = MemberFactory(
         organization=org("branch_a1"), name="王失联", last_contact_on=date(2025, 3, 10), occupation=3
     )
-    CaseFactory(member=lost, opened_by=world.users["branch_a1"], reason=1)
+    CaseFactory(member=lost, opened_by=world.users["branch_a1"], reason=1, lost_since=date(2025, 3, 10))
     MemberFactory(organization=org("branch_a1"), name="李在联", last_contact_on=date(2026, 10, 1))
     response = client_for("branch_a1").get(
         reverse("reports:roster_xlsx"), {"org": org("branch_a1").pk, "as_of": AS_OF}
@@ -283,7 +283,7 @@ def test_record_shows_names_in_force_at_each_step(world, org, client_for, tmp_pa
         stage="branch_committee",
         decision="agree",
         opinion="同意",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),  # not the proposer (separation of duties)
         meeting={"meeting_date": date(2026, 9, 1)},
         decided_on=date(2026, 9, 1),
     )

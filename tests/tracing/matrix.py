@@ -44,6 +44,23 @@ def _assistance(world):
     return {"pk": request.pk}
 
 
+def _attempt_with_attachment(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tracing import services
+
+    evidence = SimpleUploadedFile("reply.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
+    attempt = services.attempt_log(
+        case=case(world),
+        acting_user=world.users["branch_a1"],
+        channel="police",
+        process="公安户籍查询",
+        result="no_trace",
+        attachment=evidence,
+    )
+    return {"pk": attempt.pk}
+
+
 ALL = ("branch_a1", "branch_a2", "committee_a", "committee_b", "county")
 
 ENTRIES = {
@@ -71,6 +88,7 @@ ENTRIES = {
         may_post=(),
         expect_get={"branch_a1": 404, "committee_a": 404, "county": 403},
     ),
+    "tracing:attempt_attachment": Entry(build=_attempt_with_attachment),
     "tracing:case_list": Entry(),
     "tracing:case_detail": Entry(build=_case),
     "tracing:case_edit": Entry(
@@ -90,6 +108,12 @@ ENTRIES = {
             "evidence": "已联系",
             "confirm": "on",
         },
+        may_post=SEARCHERS,
+        expect_get=NOT_SEARCHER,
+    ),
+    "tracing:case_contact": Entry(
+        build=_case,
+        post=lambda w, k: {"on": "2026-10-01", "kind": "phone", "note": "电话联系上本人", "confirm": "on"},
         may_post=SEARCHERS,
         expect_get=NOT_SEARCHER,
     ),

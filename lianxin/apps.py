@@ -12,13 +12,17 @@ class LianxinConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models import fields
+        from django.db.models.signals import pre_save
         from django.utils.module_loading import autodiscover_modules
 
         from lianxin.middleware import session_fresh_at_login
+        from lianxin.textlimits import refuse_overlong_text
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
+        pre_save.connect(refuse_overlong_text, dispatch_uid="lianxin_refuse_overlong_text")
         # Django 6.1's documented hook: model choice fields and ModelChoiceField read it when a form is built.
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
-        # Each app registers what its views do (actions.py: lianxin/actions.py) and the named
-        # filters its lists share with the 工作台 (listfilters.py: lianxin/listfilters.py).
-        autodiscover_modules("actions", "listfilters")
+        # Each app registers what its views do (actions.py: lianxin/actions.py), the named filters
+        # its lists share with the 工作台 (listfilters.py: lianxin/listfilters.py), its overdue
+        # rules (overdue.py) and its daily jobs (daily.py), like admin.py.
+        autodiscover_modules("actions", "listfilters", "overdue", "daily")

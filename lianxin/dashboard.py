@@ -17,6 +17,8 @@ from importlib import import_module
 
 from django.apps import apps
 from django.db.models import BooleanField, ExpressionWrapper, F
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 PANEL_APPS = ["members", "tracing", "disposition", "reports"]
@@ -82,9 +84,36 @@ def count_and_first_each(queryset, panels, n=5, cap=50):
     return out
 
 
-def panels_for(user):
-    """Every app's panels, the most urgent first and the empty ones last."""
+# The 待办 page's tabs as cards: (tab, title, level, rank). What is overdue waits on the user as
+# much as an approval does; what falls due within days comes before the ongoing work.
+TODO_PANELS = (
+    ("overdue", "超期待办", "danger", 11),
+    ("soon", "即将到期", "warn", 30),
+    ("todo", "其他待办", "info", 70),
+)
+
+
+def todo_panels(user):
+    """The user's 待办 (lianxin/todo.py, the overdue rules) as cards: each counts one tab of the
+    待办 page and opens it, and the tab lists the same entries."""
+    from lianxin import todo
+
+    entries = todo.entries_for(user, timezone.localdate())
     panels = []
+    for tab, title, level, rank in TODO_PANELS:
+        mine = [e for e in entries if e.tab == tab]
+        items = [
+            (f"{e.item.label}：{e.item.line.subject}", e.url, f"{e.item.due_on:%Y-%m-%d} 前")
+            for e in mine[:5]
+        ]
+        url = f"{reverse('todo')}?tab={tab}"
+        panels.append(Panel(title, len(mine), url, level if mine else "info", items, rank=rank))
+    return panels
+
+
+def panels_for(user):
+    """Every app's panels and the user's 待办, the most urgent first and the empty ones last."""
+    panels = todo_panels(user)
     for label in PANEL_APPS:
         app = apps.get_app_config(label)
         if module_has_submodule(app.module, "dashboard"):

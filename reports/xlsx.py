@@ -4,12 +4,11 @@ from copy import copy
 
 from lxml.etree import Element, SubElement
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from lianxin import spreadsheet
 from reports.builders import CATEGORY_LEGEND, COLUMNS, LOSS_LEGEND, OCCUPATION_LEGEND
 from reports.layout import HEADER_CELLS, REMARKS, TITLE, header_grid
 
@@ -39,7 +38,7 @@ ROSTER_HEADER = [
 
 
 def _cell(ws, value, font=BODY_FONT, border=True, align=CENTER):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = spreadsheet.cell(ws, value)
     cell.font, cell.alignment = font, align
     if border:
         cell.border = BORDER
@@ -54,7 +53,7 @@ def _body_row(ws, values):
         template = ws._lianxin_body_template = _cell(ws, None)
     row = []
     for value in values:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = spreadsheet.cell(ws, value)
         cell._style = copy(template._style)
         row.append(cell)
     return row
@@ -72,7 +71,7 @@ class PlainRow(tuple):
 def _write_plain_row(xf, values, row_idx):
     """One unstyled row as openpyxl writes it (inline strings, numbers), built as one lxml element:
     openpyxl makes a cell object and three nested XML writes per value, which is most of the time
-    of a 100,000-row 名册."""
+    of a 100,000-row 名册. A str is always an inline string (`spreadsheet.text`), never a formula."""
     row = Element("row", r=str(row_idx))
     for letter, value in zip(COLUMN_LETTERS, values, strict=False):
         if value is None or value == "":
@@ -83,7 +82,7 @@ def _write_plain_row(xf, values, row_idx):
             )
             if value != value.strip():
                 text.set(XML_SPACE, "preserve")
-            text.text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            text.text = spreadsheet.text(value)
         else:
             SubElement(SubElement(row, "c", r=f"{letter}{row_idx}", t="n"), "v").text = str(value)
     xf.write(row)
@@ -221,4 +220,26 @@ def write_statistics(stream, rows, *, unit, as_of, filled_on):
     for offset, text in enumerate(lines):
         ws.merged_cells.add(CellRange(f"A{footer_start + offset}:{last}{footer_start + offset}"))
         ws.append([_cell(ws, text, BODY_FONT, False, left)])
+    wb.save(stream)
+
+
+def write_trends(stream, rows, *, headings, unit, filled_on):
+    """月度趋势: title, unit and date, then one row per month (rows from reports.trends.table)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("月度趋势")
+    ws.column_dimensions["A"].width = 10
+    for index in range(2, len(headings) + 3):
+        ws.column_dimensions[get_column_letter(index)].width = 12
+    _print_setup(ws, "3:3")
+    ws.freeze_panes = "B4"
+    last = get_column_letter(len(headings) + 2)
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
+    ws.append([_cell(ws, f"月度趋势（{unit}）", TITLE_FONT, border=False)])
+    ws.merged_cells.add(CellRange(f"A2:{last}2"))
+    left = Alignment(horizontal="left", vertical="center")
+    ws.append([_cell(ws, f"填报单位：{unit}　　生成日期：{filled_on:%Y年%m月%d日}", BODY_FONT, False, left)])
+    ws.append([_cell(ws, text, HEAD_FONT) for text in ("月份", *headings, "统计日期")])
+    for month, numbers, as_of, reconstructed in rows:
+        note = f"{as_of:%Y-%m-%d}" + ("（推算）" if reconstructed else "")
+        ws.append([_cell(ws, month), *(_cell(ws, n) for n in numbers), _cell(ws, note)])
     wb.save(stream)

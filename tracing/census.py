@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from lianxin import access
+from lianxin.dates import formfield as ranged_formfield
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.queries import filter_choices
@@ -21,6 +22,7 @@ class CensusForm(forms.ModelForm):
         model = CensusPeriod
         fields = ["organization", "name", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+        formfield_callback = ranged_formfield
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,3 +34,11 @@ def coded(obj, field):
 def days_since(day):
     """Whole days from `day` to today (how long since a member was last in contact)."""
     return (timezone.localdate() - day).days if day else ""
+
+
+@register.simple_tag
+def on_behalf(actor, post):
+    """ "由<actor>代为办理（<organization><title> <holder>）" for a record made by a delegate."""
+    from lianxin.delegations import on_behalf_text
+
+    return on_behalf_text(actor, post)

@@ -50,4 +50,7 @@ ENTRIES = {
     "reports:statistics_members": report(),
     "reports:record_pdf": Entry(build=lambda w: {"case_pk": case(w).pk}),
     "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
+    # The trend page and its xlsx: counts of the ?org= subtree; outside the scope, 404.
+    "reports:trends": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
+    "reports:trends_xlsx": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
 }

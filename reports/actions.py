@@ -35,3 +35,8 @@ for name in (
     "reports:submission_submit",
 ):
     register(name, perm=EXPORT, url=lambda org, name=name: reverse(name) + (f"?org={org.pk}" if org else ""))
+# 月度趋势: numbers only, for whoever sees the organization; its Excel with the export right.
+register("reports:trends", perm="view_scope", url=lambda org: reverse("reports:trends") + f"?org={org.pk}")
+register(
+    "reports:trends_xlsx", perm=EXPORT, url=lambda org: reverse("reports:trends_xlsx") + f"?org={org.pk}"
+)

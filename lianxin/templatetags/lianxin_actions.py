@@ -4,6 +4,7 @@
     {% action "tracing:case_quick_open" m "立案查找" css="small" %}       a POST button for POST actions
     {% action "reports:statistics_xlsx" org "下载 Excel" query=qs %}     extra query string
     {% action "tracing:attempt_attachment" a "下载附件" css="" title="下载会被记录" %}
+    {% action "reveal_value.phone" member "查看完整号码" css="link" back=request.path %}  the page to return to
     {% allowed "tracing:attempt_add" case as can_log %}                  the same answer, for a block
 
 Every rendered action carries data-action="<name>", which the tests follow.
@@ -19,7 +20,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def action(context, name, obj, label, css="button", query="", title=""):
+def action(context, name, obj, label, css="button", query="", title="", back=""):
     request = context["request"]
     if not actions.allowed(request.user, name, obj):
         return ""
@@ -28,11 +29,12 @@ def action(context, name, obj, label, css="button", query="", title=""):
     if act.method == "post":
         return format_html(
             '<form method="post" action="{}" class="inline" data-action="{}">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}'
             '<button type="submit" class="{}">{}</button></form>',
             href,
             name,
             get_token(request),
+            format_html('<input type="hidden" name="back" value="{}">', back) if back else "",
             css,
             label,
         )

@@ -23,6 +23,7 @@ from members.models import Absence, ContactStatus, PartyStatus
 from members.status import add_months
 from tests.conftest import ORG
 from tests.factories import CaseFactory, MemberFactory
+from tests.lianxin.test_shown_actions_work import awaiting_the_branch_and_the_committee
 from tracing import services as tracing_services
 from tracing.models import CaseStatus
 
@@ -115,6 +116,7 @@ def test_urgent_first_zeros_last(db):
     from lianxin.demo import seed
 
     world = seed()
+    awaiting_the_branch_and_the_committee(world)
     panels = panels_for(world.users["committee_a"])
     counts = [p.count for p in panels]
     assert counts.index(0) == len(counts) - counts[::-1].count(0)  # the empty ones all at the end

@@ -89,6 +89,9 @@ def pages_of(user, world):
         reverse("reports:index"),
         reverse("reports:statistics") + report,
         reverse("reports:submission_status") + report,
+        reverse("reports:trends") + report,
+        reverse("organization_detail", args=[top.pk]),
+        reverse("todo"),
     )
     members = access.scoped(user, access.VIEW, Member.objects.all())
     pks = set(
@@ -108,10 +111,46 @@ def pages_of(user, world):
         yield reverse("disposition:disposition_detail", args=[pk])
 
 
+def awaiting_the_branch_and_the_committee(world):
+    """Two 除名 proposed by 东街's 组织委员: one awaiting its 支委会 (branch_a1 decides), one whose
+    支委会 branch_a1 decided, awaiting 城关镇党委 (committee_a). The demo's own dispositions wait
+    elsewhere today, and separation of duties keeps each out of its proposer's hands."""
+    from django.contrib.auth import get_user_model
+
+    from disposition import services as chain
+
+    branch = world.orgs[DEMO_LOGINS["branch_a1"][0]]
+    proposer = get_user_model().objects.get(username=f"zz_{branch.code}")
+    proposals = []
+    for _ in range(2):
+        case = CaseFactory(
+            member=MemberFactory(organization=branch),
+            opened_by=proposer,
+            status=CaseStatus.UNREACHABLE,
+            closed_on=timezone.localdate(),
+        )
+        proposals.append(
+            chain.disposition_propose(
+                case=case, outcome="lapsed_remove", proposal="拟除名", acting_user=proposer
+            )
+        )
+    expected = chain.voters(branch, excluding=proposals[1].member)
+    chain.step_decide(
+        disposition=proposals[1],
+        stage="branch_committee",
+        decision="agree",
+        opinion="支委会同意",
+        acting_user=world.users["branch_a1"],
+        meeting={"meeting_date": timezone.localdate(), "present": expected, "votes_for": expected},
+    )
+    return proposals
+
+
 def test_every_action_shown_to_a_tier_works_for_it(db):
     from lianxin.demo import seed
 
     world = seed()
+    awaiting_the_branch_and_the_committee(world)
     seen = {}
     failures = []
     for username in TIERS:
@@ -152,6 +191,9 @@ def test_every_action_shown_to_a_tier_works_for_it(db):
         "disposition:disposition_propose",
         "reports:record_pdf",
         "reports:statistics_xlsx",
+        "reports:trends",
+        "reveal_value.id_number",
+        "delegation_add",
     } <= seen.keys()
     assert seen["disposition:step_decide"] >= {"branch_a1", "committee_a", "county"}
 

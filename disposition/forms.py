@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models.utils import get_blank_choice_label
 
 from disposition.models import Decision
 from disposition.outcomes import Outcome
@@ -18,7 +19,9 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
+        self.fields["outcome"].choices = [("", get_blank_choice_label())] + [
+            (o.value, o.label) for o in outcomes
+        ]
 
 
 class DecideForm(forms.Form):
@@ -36,7 +39,9 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, stage=None, earlier=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["return_to"].choices = [("", "—")] + [(s.key, s.title) for s in earlier]
+        self.fields["return_to"].choices = [("", get_blank_choice_label())] + [
+            (s.key, s.title) for s in earlier
+        ]
         if stage is not None and not stage.meeting:
             for name in ("meeting_date", "present", "votes_for", "votes_against", "votes_abstain"):
                 del self.fields[name]

@@ -131,10 +131,25 @@ def separation_refusal(disposition, user):
     """
     if disposition.proposed_by_id == user.pk:
         return "提出处置意见的人不能办理该处置的审批环节，请由支部其他委员或上级办理。"
-    last = disposition.steps.order_by("-pk").only("stage", "acting_user_id").first()
-    if last and last.acting_user_id == user.pk and last.stage != disposition.current_stage:
-        return f"同一人不能连续办理两个审批环节（上一环节“{last.stage_title}”由您办理）。"
+    if hasattr(disposition, "last_step_by"):  # with_last_step: a list asks no query per row
+        last_by, last_stage = disposition.last_step_by, disposition.last_step_stage
+    else:
+        last = disposition.steps.order_by("-pk").only("stage", "acting_user_id").first()
+        last_by, last_stage = (last.acting_user_id, last.stage) if last else (None, None)
+    if last_by is not None and last_by == user.pk and last_stage != disposition.current_stage:
+        return f"同一人不能连续办理两个审批环节（上一环节“{BY_KEY[last_stage].title}”由您办理）。"
     return ""
+
+
+def with_last_step(queryset):
+    """Dispositions carrying their last step's user and stage, for separation_refusal."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = DispositionStep.objects.filter(disposition=OuterRef("pk")).order_by("-pk")
+    return queryset.annotate(
+        last_step_by=Subquery(latest.values("acting_user")[:1]),
+        last_step_stage=Subquery(latest.values("stage")[:1]),
+    )
 
 
 def _seal(stage, case):
@@ -306,8 +321,9 @@ def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
     return disposition
 
 
-def inbox(user):
-    """Dispositions waiting for a step this user may take, oldest first."""
+def inbox_q(user):
+    """In review at a stage this user may take (the inbox, and the 工作台's 待我审批): leaving
+    out the dispositions separation of duties keeps from them (separation_refusal)."""
     from django.db.models import Exists, Q
 
     from disposition.chain import STAGES
@@ -320,10 +336,17 @@ def inbox(user):
         else:
             q |= Q(current_stage=stage.key) & scope
     return (
-        Disposition.objects.filter(status=DispositionStatus.IN_REVIEW)
-        .filter(q)
-        .exclude(proposed_by=user.pk)
-        .exclude(Exists(_last_step_elsewhere_by(user)))
+        Q(status=DispositionStatus.IN_REVIEW)
+        & q
+        & ~Q(proposed_by=user.pk)
+        & ~Q(Exists(_last_step_elsewhere_by(user)))
+    )
+
+
+def inbox(user):
+    """Dispositions waiting for a step this user may take, oldest first."""
+    return (
+        Disposition.objects.filter(inbox_q(user))
         .select_related("member", "organization")
         .order_by("stage_since", "pk")
     )

@@ -15,22 +15,27 @@ from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
 from disposition.models import Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
-from lianxin import access
+from lianxin import access, actions, listfilters
 from lianxin.formerrors import apply_validation_error as _apply
-from lianxin.pagination import paginate
+from lianxin.pagination import paginate, query_without_page
 from members.models import PartyStatus
 from tracing.models import CaseStatus
 from tracing.queries import case_summary, cases_visible_to
 
 OVERDUE_DAYS = 30
+LIST = "disposition:inbox"
 
 
-def _disposition_or_404(request, pk, perm=access.VIEW):
-    qs = Disposition.objects.select_related(
-        "case__member", "case__organization", "member", "organization", "proposed_by"
+def _disposition_or_404(request, pk, action=None):
+    """Within the user's scope; with `action`, only for those who may take it (lianxin.actions)."""
+    qs = services.with_last_step(
+        Disposition.objects.select_related(
+            "case__member", "case__organization", "member", "organization", "proposed_by"
+        )
     )
     disposition = access.get_or_404(request.user, access.VIEW, qs, pk=pk)
-    access.require(request.user, perm, disposition)
+    if action:
+        actions.require(request.user, action, disposition)
     return disposition
 
 
@@ -44,7 +49,27 @@ def _page(request, form, title, subject, cancel, **extra):
 
 def inbox(request):
     today = timezone.localdate()
-    waiting = services.inbox(request.user)
+    # ?due= a named filter (disposition/listfilters.py): what a 工作台 panel counted; without
+    # one, what waits on the user (the same query as the ?due=waiting the 待我审批 panel opens).
+    due = listfilters.get(LIST, request.GET.get(listfilters.PARAM, ""))
+    if due and due.key != "waiting":
+        rows = listfilters.rows(LIST, due.key, request.user, today).select_related("member", "organization")
+        page = paginate(request, rows.order_by("-proposed_on", "-pk"))
+        return render(
+            request,
+            "disposition/list.html",
+            {
+                "page": page,
+                "due": due,
+                "dues": listfilters.choices(LIST),
+                "query": query_without_page(request),
+            },
+        )
+    waiting = (
+        services.with_last_step(listfilters.rows(LIST, "waiting", request.user, today))
+        .select_related("member", "organization")
+        .order_by("stage_since", "pk")
+    )
     page = paginate(request, waiting)
     for d in page.object_list:
         d.waiting_days = (today - d.stage_since).days if d.stage_since else 0
@@ -61,7 +86,15 @@ def inbox(request):
     )  # longest waiting first
     recent = scope.exclude(status=DispositionStatus.IN_REVIEW).order_by("-pk")[:20]
     return render(
-        request, "disposition/inbox.html", {"page": page, "overdue_below": overdue_below, "recent": recent}
+        request,
+        "disposition/inbox.html",
+        {
+            "page": page,
+            "overdue_below": overdue_below,
+            "recent": recent,
+            "dues": listfilters.choices(LIST),
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -80,14 +113,7 @@ def _case_context(request, disposition):
 
 def disposition_detail(request, pk):
     disposition = _disposition_or_404(request, pk)
-    stage = disposition.stage
-    may_act = (
-        disposition.status == DispositionStatus.IN_REVIEW
-        and stage is not None
-        and access.can(request.user, stage.perm, disposition)
-    )
-    refusal = services.separation_refusal(disposition, request.user) if may_act else ""
-    can_decide = may_act and not refusal
+    user = request.user
     return render(
         request,
         "disposition/disposition_detail.html",
@@ -96,23 +122,19 @@ def disposition_detail(request, pk):
             "case": disposition.case,
             **_case_context(request, disposition),
             "stages": stages_for(disposition.outcome),
-            "can_decide": can_decide,
-            "decide_refusal": refusal,
-            "can_resubmit": disposition.status == DispositionStatus.RETURNED
-            and access.can(request.user, "decide_branch", disposition),
-            "can_revoke": disposition.status == DispositionStatus.APPROVED
-            and access.can(
-                request.user,
-                (stages_for(disposition.outcome) or [BY_KEY["department_approval"]])[-1].perm,
-                disposition,
-            ),
+            # What the page offers is what the views allow (lianxin.actions; links: {% action %}),
+            # and why not where only separation of duties stands in the way.
+            "can_decide": actions.allowed(user, "disposition:step_decide", disposition),
+            "decide_refusal": actions.refusal(user, "disposition:step_decide", disposition),
+            "can_resubmit": actions.allowed(user, "disposition:disposition_resubmit", disposition),
+            "can_revoke": actions.allowed(user, "disposition:disposition_revoke", disposition),
         },
     )
 
 
 def disposition_propose(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
-    access.require(request.user, "decide_branch", case)
+    actions.require(request.user, "disposition:disposition_propose", case)
     if case.member.party_status == PartyStatus.SUSPENDED and case.status == CaseStatus.CONTACTED:
         outcomes = [Outcome.RESTORE]
     else:
@@ -142,9 +164,8 @@ def step_decide(request, pk):
     if disposition.status != DispositionStatus.IN_REVIEW or stage is None:
         messages.error(request, "该处置目前不在审批中。")
         return redirect("disposition:disposition_detail", pk=pk)
-    if not access.can(request.user, stage.perm, disposition):
-        raise PermissionDenied
-    refusal = services.separation_refusal(disposition, request.user)
+    actions.require(request.user, "disposition:step_decide", disposition)
+    refusal = actions.refusal(request.user, "disposition:step_decide", disposition)
     if refusal:
         messages.error(request, refusal)
         return redirect("disposition:disposition_detail", pk=pk)
@@ -187,7 +208,7 @@ def step_decide(request, pk):
 
 
 def disposition_resubmit(request, pk):
-    disposition = _disposition_or_404(request, pk, "decide_branch")
+    disposition = _disposition_or_404(request, pk, "disposition:disposition_resubmit")
     form = ResubmitForm(request.POST or None, initial={"proposal": disposition.proposal})
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +230,7 @@ def disposition_resubmit(request, pk):
 
 
 def disposition_withdraw(request, pk):
-    disposition = _disposition_or_404(request, pk, "decide_branch")
+    disposition = _disposition_or_404(request, pk, "disposition:disposition_withdraw")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,9 +248,7 @@ def disposition_withdraw(request, pk):
 
 
 def disposition_revoke(request, pk):
-    disposition = _disposition_or_404(request, pk)
-    stages = stages_for(disposition.outcome)
-    access.require(request.user, stages[-1].perm if stages else "approve_department", disposition)
+    disposition = _disposition_or_404(request, pk, "disposition:disposition_revoke")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,11 +267,7 @@ def disposition_revoke(request, pk):
 
 def expulsion_record(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
-    if not (
-        access.can(request.user, "approve_department", case)
-        or access.can(request.user, "review_committee", case)
-    ):
-        raise PermissionDenied
+    actions.require(request.user, "disposition:expulsion_record", case)
     form = ExpulsionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,9 +1,13 @@
 """The 工作台: each app contributes panels through a `dashboard.py` with `panels(user)`.
 
 A panel says what needs doing in the user's scope: a title, a count, where to go, and a
-few example rows. Each app computes its panels with a fixed number of queries: at most two per
-panel (`count_and_first`), one for several panels over one table while they are short
-(`count_and_first_each`).
+few example rows. Its count and its list come from one named query (lianxin/listfilters.py):
+the panel counts the filter's rows and links to the list opened with that filter. Each app
+computes its panels with a fixed number of queries: at most two per panel (`count_and_first`),
+one for several panels over one table while they are short (`count_and_first_each`).
+
+The page shows what waits on the user first: panels by urgency (`rank`, lowest first), the
+urgent ones with their rows, the others as one line each, the empty ones muted at the end.
 
 Past a committee's size (a county, a city, the province) counting the scope's rows would cost
 more than the page: there a panel that has a per-organization counter (lianxin/counters.py)
@@ -16,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.db.models import BooleanField, ExpressionWrapper, F
+from django.urls import reverse
+from django.utils import timezone
 
 from lianxin import counters
 from lianxin.discovery import app_modules
@@ -32,6 +38,15 @@ class Panel:
     items: list = field(default_factory=list)  # [(label, url, detail) or (label, url, detail, post_url), …]
     hint: str = ""
     action_label: str = ""  # the button posting to an item's post_url (e.g. 立案查找)
+    rank: int = 50  # urgency, lowest first: waiting on me, overdue, due soon … ongoing work
+    action: str = ""  # the action (lianxin/actions.py) an item's post_url is, for data-action
+
+    @property
+    def urgent(self):
+        return self.count > 0 and self.rank < URGENT
+
+
+URGENT = 50  # ranks below this show their rows on the 工作台
 
 
 def counted(user):
@@ -87,8 +102,36 @@ def count_and_first_each(queryset, panels, n=5, cap=50, counts=None):
     return out
 
 
-def panels_for(user):
+# The 待办 page's tabs as cards: (tab, title, level, rank). What is overdue waits on the user as
+# much as an approval does; what falls due within days comes before the ongoing work.
+TODO_PANELS = (
+    ("overdue", "超期待办", "danger", 11),
+    ("soon", "即将到期", "warn", 30),
+    ("todo", "其他待办", "info", 70),
+)
+
+
+def todo_panels(user):
+    """The user's 待办 (lianxin/todo.py, the overdue rules) as cards: each counts one tab of the
+    待办 page and opens it, and the tab lists the same entries."""
+    from lianxin import todo
+
+    entries = todo.entries_for(user, timezone.localdate())
     panels = []
+    for tab, title, level, rank in TODO_PANELS:
+        mine = [e for e in entries if e.tab == tab]
+        items = [
+            (f"{e.item.label}：{e.item.line.subject}", e.url, f"{e.item.due_on:%Y-%m-%d} 前")
+            for e in mine[:5]
+        ]
+        url = f"{reverse('todo')}?tab={tab}"
+        panels.append(Panel(title, len(mine), url, level if mine else "info", items, rank=rank))
+    return panels
+
+
+def panels_for(user):
+    """Every app's panels and the user's 待办, the most urgent first and the empty ones last."""
+    panels = todo_panels(user)
     for module in app_modules("dashboard"):
         panels.extend(module.panels(user))
-    return panels
+    return sorted(panels, key=lambda p: (p.count == 0, p.rank))

@@ -1,53 +1,63 @@
 """工作台 panels of the members app: who is slipping away, before they are lost.
 
-The thresholds are computed from today's date, so the lists are right even on a day the
-status cron did not run. Panels over one table share a query while they are short. Past a
-committee's size the three member panels take their numbers from the counters (lianxin/dashboard.py
-`counted`): 即将失联 is then the members the daily refresh marked 预警.
+Each panel counts a named filter of the member list (members/listfilters.py) and links to the
+list opened with it. The thresholds are computed from today's date, so the lists are right
+even on a day the status cron did not run. The panels on the member's own columns share one
+query while they are short; those on a member's absences and transfers are read from the few
+rows that match (a semi-join), not by testing every member of a province.
 """
 
-from datetime import timedelta
-
-from django.db.models import Q
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access
+from lianxin import access, listfilters
 from lianxin.dashboard import Panel, count_and_first, count_and_first_each, counted
-from members.models import Absence, ContactStatus, Member, PartyStatus, SelfReport, SelfReportStatus, Transfer
-from members.status import WARNING_DAYS, add_months, lost_threshold
+from members.models import Absence, ContactStatus, SelfReport, SelfReportStatus, Transfer
 
-ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
+LIST = "members:member_list"
+
+SHARED = ("unreachable", "approaching", "out_of_control")
+# key: (ordering of the panel's first rows, rank, level)
+PANELS = {
+    "unreachable": (("unreachable_since", "pk"), 25, "danger"),
+    "approaching": (("last_contact_on", "pk"), 30, "warn"),
+    "out_of_control": (("last_contact_on", "pk"), 35, "danger"),
+    "receipt_missing": (("receipt_talk_on", "pk"), 60, "warn"),
+    "graduates_due": (("graduate_left_on", "pk"), 65, "warn"),
+    "abroad_due": (("abroad_left_on", "pk"), 70, "warn"),
+}
 
 
-def _member_items(rows, detail):
+def _open_absence(kind, field):
+    return Subquery(
+        Absence.objects.filter(member=OuterRef("pk"), kind=kind, returned_on__isnull=True)
+        .order_by("left_on", "pk")
+        .values(field)[:1]
+    )
+
+
+def _outstanding_transfer(field):
+    return Subquery(
+        Transfer.objects.filter(member=OuterRef("pk"), direction="out", receipt_received_on__isnull=True)
+        .order_by("talk_on", "pk")
+        .values(field)[:1]
+    )
+
+
+def _items(rows, detail):
     return [(m.name, reverse("members:member_detail", args=[m.pk]), detail(m)) for m in rows]
-
-
-def _absence_items(rows, detail):
-    return [(a.member.name, reverse("members:member_detail", args=[a.member.pk]), detail(a)) for a in rows]
 
 
 def panels(user):
     if not access.has_any(user, access.VIEW):
         return []
     today = timezone.localdate()
-    list_url = reverse("members:member_list")
-    members = access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=ACTIVE))
-    totals = counted(user)
-    member_panels = count_and_first_each(
+    members = listfilters.base(LIST, user)
+    totals = counted(user)  # past a committee's size, the counters give the three shared counts
+    found = count_and_first_each(
         members,
-        {
-            "unreachable": (Q(unreachable_since__isnull=False), ("unreachable_since", "pk")),
-            "out_of_control": (Q(contact_status=ContactStatus.OUT_OF_CONTROL), ("last_contact_on", "pk")),
-            "approaching": (
-                Q(
-                    last_contact_on__gte=lost_threshold(today),
-                    last_contact_on__lte=today - timedelta(days=WARNING_DAYS),
-                ),
-                ("last_contact_on", "pk"),
-            ),
-        },
+        {key: (listfilters.q(LIST, key, user, today), PANELS[key][0]) for key in SHARED},
         counts=totals
         and {
             "unreachable": totals["members.unreachable"],
@@ -55,88 +65,80 @@ def panels(user):
             "approaching": totals[f"members.{ContactStatus.WARNING}"],
         },
     )
-    absences = access.scoped(
-        user, access.VIEW, Absence.objects.filter(returned_on__isnull=True)
-    ).select_related("member")
-    absence_panels = count_and_first_each(
-        absences,
-        {
-            "graduates_due": (Q(kind="graduate", left_on__lte=add_months(today, -22)), ("left_on", "pk")),
-            "abroad_due": (
-                Q(kind="abroad")
-                & (
-                    Q(member__last_contact_on__lt=today - timedelta(days=182))
-                    | Q(member__last_contact_on__isnull=True)
-                ),
-                ("left_on", "pk"),
-            ),
+    # What a panel's line says about the member: read for the few rows shown only.
+    details = {
+        "receipt_missing": {
+            "receipt_talk_on": _outstanding_transfer("talk_on"),
+            "receipt_to": _outstanding_transfer("other_organization"),
         },
-    )
-    receipts = (
+        "graduates_due": {"graduate_left_on": _open_absence("graduate", "left_on")},
+        "abroad_due": {
+            "abroad_left_on": _open_absence("abroad", "left_on"),
+            "abroad_country": _open_absence("abroad", "country"),
+        },
+    }
+    for key, annotations in details.items():
+        rows = members.filter(listfilters.q(LIST, key, user, today)).annotate(**annotations)
+        found[key] = count_and_first(rows.order_by(*PANELS[key][0]))
+    expired = (
         access.scoped(
-            user, access.VIEW, Transfer.objects.filter(direction="out", receipt_received_on__isnull=True)
-        )
-        .select_related("member")
-        .order_by("talk_on", "pk")
+            user,
+            access.VIEW,
+            Transfer.objects.filter(
+                direction="out", receipt_received_on__isnull=True, letter_valid_until__lt=today
+            ),
+        ).count()
+        if found["receipt_missing"][0]
+        else 0
     )
-    receipt_count, receipt_rows = count_and_first(receipts)
-    expired = receipts.filter(letter_valid_until__lt=today).count() if receipt_count else 0
-    graduates = absence_panels["graduates_due"]
-    abroad = absence_panels["abroad_due"]
-    unreachable = member_panels["unreachable"]
-    out_of_control = member_panels["out_of_control"]
-    approaching = member_panels["approaching"]
+
+    def panel(key, title, detail, hint="", level=None, rank=None):
+        count, rows = found[key]
+        _order, default_rank, default_level = PANELS[key]
+        return Panel(
+            title,
+            count,
+            listfilters.url(LIST, key),
+            level or default_level,
+            _items(rows, detail),
+            hint,
+            rank=rank or default_rank,
+        )
+
     return self_report_panels(user) + [
-        Panel(
-            "毕业生组织关系在校将满两年",
-            graduates[0],
-            list_url,
-            "warn",
-            _absence_items(graduates[1], lambda a: f"离校 {a.left_on:%Y-%m-%d}"),
-            "组织关系在高校最多保留两年，请督促转接",
+        panel(
+            "unreachable",
+            "联系不上，需立即查找",
+            lambda m: f"自 {m.unreachable_since:%Y-%m-%d}",
+            "组织生活点名时联系不上的党员",
         ),
-        Panel(
+        panel(
+            "approaching",
+            "即将满六个月未联系（超过150天）",
+            lambda m: f"最近联系 {m.last_contact_on:%Y-%m-%d}",
+            "满六个月未联系即为失联，请尽快联系",
+        ),
+        panel("out_of_control", "失控党员", lambda m: "外出超过一个月未报告或联系不上"),
+        panel(
+            "receipt_missing",
             "介绍信回执未收回",
-            receipt_count,
-            list_url,
-            "danger" if expired else "warn",
-            [
-                (t.member.name, reverse("members:member_detail", args=[t.member.pk]), t.other_organization)
-                for t in receipt_rows
-            ],
+            lambda m: m.receipt_to,
             f"其中 {expired} 份介绍信已过有效期；回执未收回前要持续跟踪"
             if expired
             else "回执未收回前要持续跟踪",
+            level="danger" if expired else None,
+            rank=42 if expired else None,  # an expired letter is overdue
         ),
-        Panel(
-            "联系不上，需立即查找",
-            unreachable[0],
-            list_url,
-            "danger",
-            _member_items(unreachable[1], lambda m: f"自 {m.unreachable_since:%Y-%m-%d}"),
-            "组织生活点名时联系不上的党员",
+        panel(
+            "graduates_due",
+            "毕业生组织关系在校将满两年",
+            lambda m: f"离校 {m.graduate_left_on:%Y-%m-%d}",
+            "组织关系在高校最多保留两年，请督促转接",
         ),
-        Panel(
-            "失控党员",
-            out_of_control[0],
-            list_url + "?status=out_of_control",
-            "danger",
-            _member_items(out_of_control[1], lambda m: "外出超过一个月未报告或联系不上"),
-        ),
-        Panel(
-            "即将失联（超过150天未联系）",
-            approaching[0],
-            list_url + "?status=warning",
-            "warn",
-            _member_items(approaching[1], lambda m: f"最近联系 {m.last_contact_on:%Y-%m-%d}"),
-            "满六个月未联系即为失联，请尽快联系",
-        ),
-        Panel(
+        panel(
+            "abroad_due",
             "出国（境）党员半年未联系",
-            abroad[0],
-            list_url,
-            "warn",
-            _absence_items(abroad[1], lambda a: a.country),
+            lambda m: m.abroad_country,
             "出国（境）党员至少每半年联系一次",
         ),
     ]
@@ -165,5 +167,6 @@ def self_report_panels(user):
                 for r in rows
             ],
             "党员通过归队码报送的近况：电话核实后确认或驳回",
+            rank=10,  # a member reaching out waits on the branch, like an approval
         )
     ]

@@ -26,6 +26,10 @@ class OpenSearch:
     label: str  # what the secretary reads: "2026-06-01 立案查找"
     url: str  # the search's page
     contact_url: str  # where a contact with the member is recorded against the search
+    # The provider's object holding the search and its action recording a contact
+    # (lianxin/actions.py), so a page shows that link only to those who may follow it.
+    subject: object = None
+    contact_action: str = ""
 
 
 def register(provider):

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from members import numbersearch, selfreport_views, talk_views, timeline_views, views
+from members import list_views, numbersearch, selfreport_views, talk_views, timeline_views, views
 
 app_name = "members"
 urlpatterns = [
-    path("", views.member_list, name="member_list"),
+    path("", list_views.member_list, name="member_list"),
     path("search/", numbersearch.member_number_search, name="member_number_search"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),

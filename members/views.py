@@ -1,4 +1,4 @@
-"""Member pages: the list, a member's record, and the branch secretary's daily entries."""
+"""Member pages: a member's record, and the branch secretary's daily entries (the list: list_views.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,11 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
-from lianxin.pagination import paginate, query_without_page
-from lianxin.queries import filter_choices
 from members import rollcall, services
 from members.forms import (
     AbsenceForm,
@@ -25,16 +23,25 @@ from members.forms import (
     TransferInForm,
     TransferOutForm,
 )
-from members.models import Absence, ContactStatus, KeyGroup, Member, Occupation, PartyStatus, Transfer
+from members.models import Absence, Member, PartyStatus, Transfer
 
 MANAGE = "manage_members"
+
+
+def _require(request, perm, obj):
+    """An action ("members:member_edit") asks lianxin.actions — as the page did before linking
+    to it; a bare permission asks access."""
+    if ":" in perm:
+        actions.require(request.user, perm, obj)
+    else:
+        access.require(request.user, perm, obj)
 
 
 def _member_or_404(request, pk, perm=access.VIEW):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=pk
     )
-    access.require(request.user, perm, member)
+    _require(request, perm, member)
     return member
 
 
@@ -42,73 +49,8 @@ def _branch_or_404(request, pk, perm=MANAGE):
     branch = access.get_or_404(
         request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=pk
     )
-    access.require(request.user, perm, branch)
+    _require(request, perm, branch)
     return branch
-
-
-def member_list(request):
-    members = access.scoped(request.user, access.VIEW, Member.objects.select_related("organization"))
-    q = request.GET.get("q", "").strip()
-    if any(ch.isdigit() for ch in q):  # a number belongs in the recorded POST search, not in a URL
-        return _drop_number_from_query(request)
-    if q:
-        members = members.filter(name__contains=q)
-    filters = {
-        "org": request.GET.get("org", ""),
-        "status": request.GET.get("status", ""),
-        "occupation": request.GET.get("occupation", ""),
-        "key_group": request.GET.get("key_group", ""),
-    }
-    if filters["org"].isdigit():
-        branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=filters["org"])
-        members = members.filter(organization__path__startswith=branch.path)
-    if filters["status"] in ContactStatus.values:
-        members = members.filter(contact_status=filters["status"])
-    if filters["occupation"].isdigit():
-        members = members.filter(occupation=int(filters["occupation"]))
-    if filters["key_group"].isdigit():
-        members = members.filter(key_group=int(filters["key_group"]))
-    if request.GET.get("all") != "1":
-        members = members.filter(
-            party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
-        )
-    page = paginate(request, members.order_by("organization__path", "name", "pk"))
-    branches = filter_choices(request.user)
-    # The branches the user registers members in (a secretary's own; never a province's 60,000).
-    manageable = list(
-        access.scoped(request.user, MANAGE, Organization.objects.filter(kind=OrgKind.BRANCH)).order_by(
-            "path"
-        )[:20]
-    )
-    return render(
-        request,
-        "members/member_list.html",
-        {
-            "page": page,
-            "q": q,
-            "filters": filters,
-            "branches": branches,
-            "manageable": manageable,
-            "statuses": ContactStatus.choices,
-            "occupations": Occupation.choices,
-            "key_groups": KeyGroup.choices[1:],
-            "query": query_without_page(request),
-        },
-    )
-
-
-def _drop_number_from_query(request):
-    params = request.GET.copy()
-    params.pop("q", None)
-    params.pop("page", None)
-    messages.warning(
-        request, "姓名查询中不含号码。按身份证号或电话查找请用“按号码查找”：只按完整号码查找，并会记录。"
-    )
-    return redirect(reverse("members:member_list") + (f"?{params.urlencode()}" if params else ""))
-
-
-# 党籍 statuses a search may be opened for (tracing.services.case_open decides; this only hides the link).
-SEARCHABLE = (PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED)
 
 
 def member_detail(request, pk):
@@ -116,11 +58,11 @@ def member_detail(request, pk):
     can_manage = access.can(request.user, MANAGE, member)
     history = member.history.select_related("history_user").order_by("-history_date")[:30]
     search = rollcall.open_searches([member.pk]).get(member.pk)
-    can_search = access.can(request.user, "log_search", member)
-    if search is not None:  # a contact with a member searched for is recorded on the case
-        contact_url = search.contact_url if can_search else ""
+    # A contact with a member searched for is recorded on the search (its app's action).
+    if search is not None:
+        contact_action, contact_subject = search.contact_action, search.subject
     else:
-        contact_url = reverse("members:contact_record", args=[member.pk]) if can_manage else ""
+        contact_action, contact_subject = "members:contact_record", member
     return render(
         request,
         "members/member_detail.html",
@@ -128,8 +70,9 @@ def member_detail(request, pk):
             "member": member,
             "can_manage": can_manage,
             "open_search": search,
-            "contact_url": contact_url,
-            "can_open_case": search is None and member.party_status in SEARCHABLE and can_search,
+            "contact_action": contact_action,
+            "contact_subject": contact_subject,
+            "can_contact": actions.allowed(request.user, contact_action, contact_subject),
             "contact_records": member.contact_records.select_related("recorded_by")[:12],
             "contacts": member.contacts.all(),
             "attendance": member.attendance.select_related("activity").order_by("-activity__held_on")[:12],
@@ -160,7 +103,7 @@ def _form_page(request, form, title, *, subject="", cancel_url="/", submit_label
 
 
 def member_add(request, org_pk):
-    branch = _branch_or_404(request, org_pk)
+    branch = _branch_or_404(request, org_pk, "members:member_add")
     form = MemberForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
@@ -178,7 +121,7 @@ def member_add(request, org_pk):
 
 
 def member_edit(request, pk):
-    member = _member_or_404(request, pk, MANAGE)
+    member = _member_or_404(request, pk, "members:member_edit")
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +137,7 @@ def member_edit(request, pk):
 
 def contact_record(request, pk):
     """记录联系. A member with an open search is sent to the case: the contact is recorded there."""
-    member = _member_or_404(request, pk, MANAGE)
+    member = _member_or_404(request, pk, "members:contact_record")
     search = rollcall.open_searches([member.pk]).get(member.pk)
     if search is not None:
         messages.info(request, f"{member.name}有正在查找的失联案件，联系情况请在案件中登记。")
@@ -216,7 +159,7 @@ def contact_record(request, pk):
 
 
 def activity_add(request, org_pk):
-    branch = _branch_or_404(request, org_pk)
+    branch = _branch_or_404(request, org_pk, "members:activity_add")
     members = list(
         Member.objects.filter(
             organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
@@ -268,7 +211,9 @@ def dues_add(request, pk):
     def save(member, form):
         services.dues_record(member=member, acting_user=request.user, **form.cleaned_data)
 
-    return _member_form_action(request, pk, DuesForm, save, "登记党费", "已登记党费。", member_kwarg=True)
+    return _member_form_action(
+        request, pk, DuesForm, save, "登记党费", "已登记党费。", member_kwarg=True, action="members:dues_add"
+    )
 
 
 def _attached(service, field, user):
@@ -284,7 +229,9 @@ def _attached(service, field, user):
 
 def absence_add(request, pk):
     save = _attached(services.absence_record, "absence", request.user)
-    return _member_form_action(request, pk, AbsenceForm, save, "外出登记", "已登记外出。")
+    return _member_form_action(
+        request, pk, AbsenceForm, save, "外出登记", "已登记外出。", action="members:absence_add"
+    )
 
 
 def absence_return(request, pk):
@@ -293,7 +240,7 @@ def absence_return(request, pk):
         pk=pk,
         returned_on__isnull=True,
     )
-    access.require(request.user, MANAGE, absence)
+    actions.require(request.user, "members:absence_return", absence)
     form = ReturnForm(request.POST or None, absence=absence)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,21 +258,23 @@ def absence_return(request, pk):
 
 def contact_add(request, pk):
     save = _attached(services.contact_add, "contact", request.user)
-    return _member_form_action(request, pk, ContactForm, save, "添加联系人", "已添加联系人。")
+    return _member_form_action(
+        request, pk, ContactForm, save, "添加联系人", "已添加联系人。", action="members:contact_add"
+    )
 
 
-def _transfer_or_404(request, pk):
+def _transfer_or_404(request, pk, perm=MANAGE):
     transfer = get_object_or_404(
         access.scoped(request.user, access.VIEW, Transfer.objects.select_related("member__organization")),
         pk=pk,
     )
-    access.require(request.user, MANAGE, transfer)
+    _require(request, perm, transfer)
     return transfer
 
 
-def _member_form_action(request, pk, form_class, save, title, success, *, member_kwarg=False):
+def _member_form_action(request, pk, form_class, save, title, success, *, member_kwarg=False, action=MANAGE):
     """A member-scoped form whose valid data goes to one service; errors stay on the form."""
-    member = _member_or_404(request, pk, MANAGE)
+    member = _member_or_404(request, pk, action)
     form = form_class(request.POST or None, **({"member": member} if member_kwarg else {}))
     if request.method == "POST" and form.is_valid():
         try:
@@ -347,17 +296,25 @@ def _member_form_action(request, pk, form_class, save, title, success, *, member
 def transfer_out(request, pk):
     save = _attached(services.transfer_out, "transfer", request.user)
     return _member_form_action(
-        request, pk, TransferOutForm, save, "组织关系转出", "已登记转出，回执收回前将持续跟踪。"
+        request,
+        pk,
+        TransferOutForm,
+        save,
+        "组织关系转出",
+        "已登记转出，回执收回前将持续跟踪。",
+        action="members:transfer_out",
     )
 
 
 def transfer_in(request, pk):
     save = _attached(services.transfer_in, "transfer", request.user)
-    return _member_form_action(request, pk, TransferInForm, save, "组织关系转入", "已登记转入谈话。")
+    return _member_form_action(
+        request, pk, TransferInForm, save, "组织关系转入", "已登记转入谈话。", action="members:transfer_in"
+    )
 
 
 def transfer_receipt(request, pk):
-    transfer = _transfer_or_404(request, pk)
+    transfer = _transfer_or_404(request, pk, "members:transfer_receipt")
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,7 +336,7 @@ def transfer_receipt(request, pk):
 
 
 def transfer_follow_up(request, pk):
-    transfer = _transfer_or_404(request, pk)
+    transfer = _transfer_or_404(request, pk, "members:transfer_follow_up")
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -46,3 +46,15 @@ def header_html_rows():
     for text, r1, c1, r2, c2 in sorted(HEADER_CELLS, key=lambda cell: (cell[1], cell[2])):
         rows[r1 - 1].append((text, r2 - r1 + 1, c2 - c1 + 1))
     return rows
+
+
+def column_title(letter):
+    """The Chinese name of a column, from the header cells above it: D → 经查找取得联系的党员 ·
+    纳入组织管理人数 · 保留组织关系人数 (a 总数 or 小计 keeps the group it totals)."""
+    col = _c(letter)
+    texts = [
+        text
+        for text, r1, c1, _r2, c2 in sorted(HEADER_CELLS, key=lambda cell: cell[1])
+        if r1 <= 3 and c1 <= col <= c2
+    ]
+    return " · ".join(texts)

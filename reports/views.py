@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access, dates
+from lianxin import access, actions, dates
 from lianxin.disclosure import disclosure_record
 from lianxin.models import Disclosure, Organization, OrgKind
 from lianxin.replica import report_reads
 from members import codes
 from members.models import Member
 from reports import builders, pdf, submissions, xlsx
-from reports.layout import REMARKS, TITLE, header_html_rows
+from reports.layout import REMARKS, TITLE, column_title, header_html_rows
 from reports.models import Submission
 from tracing.queries import cases_visible_to
 
@@ -38,7 +38,8 @@ def _org_and_date(request):
     )
     if org is None:
         raise Http404
-    access.require(request.user, EXPORT, org)
+    # Every report view is an action of the same name on the organization (reports/actions.py).
+    actions.require(request.user, request.resolver_match.view_name, org)
     as_of = dates.from_query(request, "as_of", default=timezone.localdate())
     return org, min(as_of, timezone.localdate())
 
@@ -127,7 +128,11 @@ def statistics(request):
         (
             row,
             [
-                (c, row.counts[c], f"{base}?org={(row.organization or org).pk}&as_of={as_of}&col={c}")
+                (
+                    column_title(c),
+                    row.counts[c],
+                    f"{base}?org={(row.organization or org).pk}&as_of={as_of}&col={c}&table={org.pk}",
+                )
                 for c in builders.COLUMNS
             ],
         )
@@ -171,17 +176,27 @@ def statistics_members(request):
         .select_related("organization")
         .order_by("organization__path", "name")
     )
+    # Back to the table the number was clicked in (a unit's row drills into that unit).
+    table = request.GET.get("table", "")
+    back = f"{reverse('reports:statistics')}?org={table if table.isdigit() else org.pk}&as_of={as_of}"
     return render(
         request,
         "reports/statistics_members.html",
-        {"org": org, "as_of": as_of, "column": column, "members": members},
+        {
+            "org": org,
+            "as_of": as_of,
+            "column": column,
+            "column_title": column_title(column),
+            "members": members,
+            "back": back,
+        },
     )
 
 
 @report_reads
 def record_pdf(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
-    access.require(request.user, EXPORT, case)
+    actions.require(request.user, "reports:record_pdf", case)
     content = pdf.record_pdf(case)
     disclosure_record(
         user=request.user,
@@ -199,7 +214,7 @@ def card_pdf(request, org_pk):
     branch = access.get_or_404(
         request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=org_pk
     )
-    access.require(request.user, EXPORT, branch)
+    actions.require(request.user, "reports:card_pdf", branch)
     checkin = codes.public_url(request, codes.branch_code_path(codes.branch_code(branch)))  # 报到码
     return _download(
         pdf.card_pdf(branch, codes.card_posts(branch), checkin),
@@ -243,6 +258,7 @@ def submission_return(request, pk):
     submission = access.get_or_404(
         request.user, access.VIEW, Submission.objects.select_related("organization"), pk=pk
     )
+    actions.require(request.user, "reports:submission_return", submission)
     try:
         submissions.submission_return(
             submission=submission, reason=request.POST.get("reason", ""), acting_user=request.user
@@ -259,7 +275,7 @@ def submission_file(request, pk):
     submission = access.get_or_404(
         request.user, access.VIEW, Submission.objects.select_related("organization"), pk=pk
     )
-    access.require(request.user, EXPORT, submission)
+    actions.require(request.user, "reports:submission_file", submission)
     disclosure_record(
         user=request.user,
         organization=submission.organization,

@@ -6,16 +6,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.formerrors import apply_validation_error as _apply
 from tracing import services
 from tracing.forms import AssistanceAnswerForm, AssistanceRequestForm
 from tracing.models import AssistanceRequest
-from tracing.views import LOG, _case_or_404
+from tracing.views import _case_or_404
 
 
 def assistance_request(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:assistance_request")
     if request.method == "POST" and "search" in request.POST:
         # 查找: show the organizations matching the typed text; nothing is validated or sent yet.
         keep = ("q", "text", "to_organization")
@@ -46,7 +46,7 @@ def assistance_answer(request, pk):
     item = access.get_or_404(
         request.user, access.VIEW, AssistanceRequest.objects.select_related("case__member"), pk=pk
     )
-    access.require(request.user, LOG, item)
+    actions.require(request.user, "tracing:assistance_answer", item)
     form = AssistanceAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

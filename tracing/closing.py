@@ -1,13 +1,13 @@
 """结案条件: what an open case needs before each way of closing it, as the close service checks it.
 
 Shown on the case page and on the close form, so the user sees what is missing — with a link to
-where it is filled — before pressing the button. The rules themselves stay in
+where it is filled (an action, shown to those who may take it: lianxin/actions.py) — before
+pressing the button. The rules themselves stay in
 tracing/services.py `case_close`; this reads the same facts.
 """
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 
 from tracing.models import AttemptResult, Channel
@@ -19,19 +19,17 @@ class Condition:
     label: str
     met: bool
     detail: str
-    fix_url: str = ""
+    fix_action: str = ""  # the action on the case that fills it (tracing/actions.py)
     fix_label: str = ""
 
 
-def close_conditions(case, attempts, *, can_fill):
-    """The conditions of the open `case`, given its attempts (all of them, superseded ones too).
-    `can_fill`: the user may fill what is missing (links are shown only then)."""
+def close_conditions(case, attempts):
+    """The conditions of the open `case`, given its attempts (all of them, superseded ones too)."""
     superseded = {a.supersedes_id for a in attempts if a.supersedes_id}
     effective = [a for a in attempts if a.pk not in superseded and not a.by_committee]
     tried = sorted({a.channel for a in effective})
     need = min_channels()
-    edit_url = reverse("tracing:case_edit", args=[case.pk]) if can_fill else ""
-    attempt_url = reverse("tracing:attempt_add", args=[case.pk]) if can_fill else ""
+    edit_url, attempt_url = "tracing:case_edit", "tracing:attempt_add"
     if effective:
         first, last = (timezone.localtime(a.searched_at) for a in (effective[0], effective[-1]))
         dates = f"首次 {first:%Y-%m-%d}，最近 {last:%Y-%m-%d}"

@@ -80,16 +80,18 @@ def _contact_on_case(case, on, kind, note, close, user):
 
 
 def open_for(member_ids):
-    rows = LostContactCase.objects.filter(member_id__in=member_ids, status=CaseStatus.OPEN).values_list(
-        "pk", "member_id", "opened_on"
+    cases = LostContactCase.objects.filter(member_id__in=member_ids, status=CaseStatus.OPEN).select_related(
+        "organization"
     )
     return {
-        member_id: OpenSearch(
-            label=f"{opened_on:%Y-%m-%d} 立案查找",
-            url=reverse("tracing:case_detail", args=[pk]),
-            contact_url=reverse("tracing:case_contact", args=[pk]),
+        case.member_id: OpenSearch(
+            label=f"{case.opened_on:%Y-%m-%d} 立案查找",
+            url=reverse("tracing:case_detail", args=[case.pk]),
+            contact_url=reverse("tracing:case_contact", args=[case.pk]),
+            subject=case,
+            contact_action="tracing:case_contact",
         )
-        for pk, member_id, opened_on in rows
+        for case in cases
     }
 
 

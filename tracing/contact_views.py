@@ -9,11 +9,11 @@ from django.utils import timezone
 from lianxin.formerrors import apply_validation_error as _apply
 from tracing.contact import case_contact_record
 from tracing.forms import CaseContactForm
-from tracing.views import LOG, _case_or_404
+from tracing.views import _case_or_404
 
 
 def case_contact(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:case_contact")
     back = reverse("tracing:case_detail", args=[case.pk])
     if not case.is_open:
         messages.info(request, "案件已结束，联系情况请在党员页面记录。")

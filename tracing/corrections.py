@@ -5,19 +5,30 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from tracing.models import CaseStatus
+from tracing.models import CaseStatus, SearchAttempt
 
 
-def mark_corrections(attempts, case, *, can_log):
-    """Set on each attempt its correction (`corrected_by`) and whether the user may correct it
-    (`can_correct`): an effective attempt of an open case, or a committee attempt while the
-    committee's second search is under way — where attempt_log accepts one."""
+def mark_corrections(attempts, case):
+    """Set on each attempt of `case` its correction (`corrected_by`, or None), read from the
+    list itself: the 更正 action (tracing/actions.py) then asks no query per attempt."""
     corrected_by = {a.supersedes_id: a for a in attempts if a.supersedes_id}
-    second_search = case.status == CaseStatus.UNREACHABLE and not case.second_search_done_on
     for attempt in attempts:
         attempt.corrected_by = corrected_by.get(attempt.pk)
-        open_to_it = second_search if attempt.by_committee else case.is_open
-        attempt.can_correct = can_log and attempt.corrected_by is None and open_to_it
+
+
+def correctable(attempt):
+    """Where attempt_log accepts a correction of `attempt`: not corrected yet, and an attempt of an
+    open case, or a committee attempt while the committee's second search is under way."""
+    if hasattr(attempt, "corrected_by"):
+        corrected = attempt.corrected_by is not None
+    else:
+        corrected = SearchAttempt.objects.filter(supersedes=attempt).exists()
+    case = attempt.case
+    if attempt.by_committee:
+        open_to_it = case.status == CaseStatus.UNREACHABLE and not case.second_search_done_on
+    else:
+        open_to_it = case.is_open
+    return not corrected and open_to_it
 
 
 def attempt_to_correct(request, case):

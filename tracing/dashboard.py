@@ -1,18 +1,23 @@
-"""工作台 panels of tracing: 失联 members to search for (one-click 立案), open cases."""
+"""工作台 panels of tracing: 失联 members to search for (one-click 立案), open cases, 协查.
 
-from django.db.models import Count, Q
+Each panel counts a named filter (tracing/listfilters.py) and links to the list opened with it.
+"""
+
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
-from lianxin import access
-from lianxin.dashboard import Panel, count_and_first, counted
-from tracing.models import AssistanceRequest, CaseStatus
-from tracing.queries import cases_visible_to
-from tracing.views import lost_without_case
+from lianxin import access, actions, listfilters
+from lianxin.dashboard import Panel, count_and_first
+from tracing.listfilters import LIST, lost_without_case
+
+QUICK_OPEN = "tracing:case_quick_open"
 
 
 def panels(user):
     if not access.has_any(user, access.VIEW):
         return []
+    today = timezone.localdate()
     # Unit by unit, longest lost first within each: walking the tree finds the first rows at
     # once for a county and a province alike (ordering by date alone made PostgreSQL walk the
     # whole province's date index to find a county's few).
@@ -21,52 +26,53 @@ def panels(user):
         .select_related("organization")
         .order_by("organization__path", "last_contact_on", "pk")
     )
-    can_log = access.has_any(user, "log_search")
     lost_count, lost_rows = count_and_first(lost, 8)
+    for member in lost_rows:
+        member.has_open_case = False  # lost_without_case leaves out members searched for
     items = [
         (
             m.name,
             reverse("members:member_detail", args=[m.pk]),
             f"{m.organization.name} · 最近联系 {m.last_contact_on:%Y-%m-%d}",
-            reverse("tracing:case_quick_open", args=[m.pk])
-            if can_log and access.can(user, "log_search", m)
-            else "",
+            # the button only where the view takes it (lianxin.actions)
+            actions.url(QUICK_OPEN, m) if actions.allowed(user, QUICK_OPEN, m) else "",
         )
         for m in lost_rows
     ]
-    totals = counted(user)
-    if totals is None:  # both case counts in one pass over the scope's cases
-        case_counts = cases_visible_to(user).aggregate(
-            open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
-            second=Count("pk", filter=Q(status=CaseStatus.UNREACHABLE, second_search_done_on__isnull=True)),
-        )
-    else:  # a county and up: the counters (the scope's own cases; 协查 asked of it is the panel below)
-        case_counts = {"open": totals["cases.open"], "second": totals["cases.second_search"]}
-    pending = access.scoped(
-        user, access.VIEW, AssistanceRequest.objects.filter(answered_on__isnull=True)
-    ).select_related("case__member")
-    pending_count, pending_rows = count_and_first(pending, count=totals and totals["assistance.pending"])
-    help_items = [
-        (a.case.member.name, reverse("tracing:case_detail", args=[a.case_id]), a.request_text[:30])
-        for a in pending_rows
-    ]
+    # The three case counts in one pass over the scope's cases.
+    keys = ("searching", "second_search_due", "assistance_pending")
+    counts = listfilters.base(LIST, user).aggregate(
+        **{key: Count("pk", filter=listfilters.q(LIST, key, user, today)) for key in keys}
+    )
+    # The committee does the second search: for it, that list is waiting on it.
+    second_rank = 15 if access.has_any(user, "review_committee") else 55
     return [
-        Panel("待答复的协查请求", pending_count, "", "warn", help_items, "其他党组织请求协助查找的党员"),
         Panel(
-            "失联党员（超过六个月未联系）",
+            "待答复的协查请求",
+            counts["assistance_pending"],
+            listfilters.url(LIST, "assistance_pending"),
+            "warn",
+            hint="其他党组织请求协助查找的党员",
+            rank=12,
+        ),
+        Panel(
+            "失联超过六个月，尚未立案查找",
             lost_count,
-            reverse("members:member_list") + "?status=lost",
+            listfilters.url("members:member_list", "lost_no_case"),
             "danger",
             items,
             "应主动寻找联系：立案后逐次登记查找记录",
             action_label="立案查找",
+            rank=20,
+            action=QUICK_OPEN,
         ),
-        Panel("正在查找的案件", case_counts["open"], reverse("tracing:case_list") + "?status=open", "warn"),
         Panel(
             "待党委再次查找",
-            case_counts["second"],
-            reverse("tracing:case_list") + "?status=unreachable",
+            counts["second_search_due"],
+            listfilters.url(LIST, "second_search_due"),
             "warn",
             hint="“确实无法取得联系”的案件，由党委再次查找后列入登记表",
+            rank=second_rank,
         ),
+        Panel("正在查找的案件", counts["searching"], listfilters.url(LIST, "searching"), "info", rank=80),
     ]

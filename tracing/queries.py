@@ -21,17 +21,26 @@ def assisted_case_ids(user):
     return requests.values("case_id")
 
 
+def _assisted(user):
+    """The few cases others asked this user's units to help with, read once per request: an OR
+    with a subquery would keep PostgreSQL from using the path index on every case query."""
+    return request_state.cached(
+        user, "assisted_cases", lambda: list(assisted_case_ids(user)[:1000].values_list("case_id", flat=True))
+    )
+
+
 def cases_visible_to(user):
     own = access.scope_q(user, access.VIEW, "organization__path")
     cases = LostContactCase.objects.select_related("member", "organization", "opened_by")
     if own is None:
         return cases
-    # The few cases others asked this user's units to help with, read once per request: an OR
-    # with a subquery would keep PostgreSQL from using the path index on every case query.
-    assisted = request_state.cached(
-        user, "assisted_cases", lambda: list(assisted_case_ids(user)[:1000].values_list("case_id", flat=True))
-    )
+    assisted = _assisted(user)
     return cases.filter(own | Q(pk__in=assisted)) if assisted else cases.filter(own)
+
+
+def can_see_case(user, case):
+    """Whether `case` is among cases_visible_to(user), without a query per case."""
+    return access.can(user, access.VIEW, case) or case.pk in _assisted(user)
 
 
 def is_helper_only(user, case):

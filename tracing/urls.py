@@ -1,11 +1,11 @@
 from django.urls import path
 
-from tracing import assistance_views, attachments, contact_views, views
+from tracing import assistance_views, attachments, census, contact_views, views
 
 app_name = "tracing"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
-    path("census/", views.census_list, name="census_list"),
+    path("census/", census.census_list, name="census_list"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/attempts/", views.attempt_add, name="attempt_add"),

@@ -1,16 +1,14 @@
 """Case pages: the list, a case with its search log, the fast attempt form, closing."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access
-from lianxin.dates import formfield as ranged_formfield
+from lianxin import access, actions, listfilters
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
@@ -27,22 +25,31 @@ from tracing.forms import (
     OpenCaseForm,
     SecondSearchForm,
 )
-from tracing.models import CaseStatus, CensusPeriod, Channel, LossReason, SearchAttempt
+from tracing.models import CaseStatus, Channel, LossReason, SearchAttempt
 from tracing.periods import case_lost_period
 from tracing.queries import cases_visible_to, is_helper_only
 
 LOG = "log_search"
+CASES = "tracing:case_list"
 
 
 def _case_or_404(request, pk, perm=access.VIEW):
+    """`perm` is an action ("tracing:case_edit", asked as the case page asked before linking to
+    it) or a bare permission."""
     case = get_object_or_404(cases_visible_to(request.user), pk=pk)  # the scope, plus 协查 cases
-    if perm != access.VIEW or not is_helper_only(request.user, case):
+    if ":" in perm:
+        actions.require(request.user, perm, case)
+    elif perm != access.VIEW or not is_helper_only(request.user, case):
         access.require(request.user, perm, case)
     return case
 
 
 def case_list(request):
-    cases = cases_visible_to(request.user)
+    cases = listfilters.base(CASES, request.user)  # cases_visible_to
+    # ?due= a named filter: exactly the rows the 工作台's panel counts (tracing/listfilters.py)
+    due = listfilters.get(CASES, request.GET.get(listfilters.PARAM, ""))
+    if due:
+        cases = cases.filter(due.q(request.user, timezone.localdate()))
     q = request.GET.get("q", "").strip()
     if q:
         cases = cases.filter(member__name__contains=q)
@@ -85,6 +92,8 @@ def case_list(request):
             "page": page,
             "q": q,
             "status": status,
+            "due": due,
+            "dues": listfilters.choices(CASES),
             "reason": reason,
             "band": band,
             "org": org,
@@ -100,8 +109,8 @@ def case_detail(request, pk):
     case = _case_or_404(request, pk)
     attempts = list(case.attempts.select_related("searcher", "supersedes").order_by("searched_at", "pk"))
     last_channel = attempts[-1].channel if attempts else Channel.PHONE
-    can_log = access.can(request.user, LOG, case)
-    mark_corrections(attempts, case, can_log=can_log)
+    user = request.user
+    mark_corrections(attempts, case)
     # The chain of every disposition in a fixed number of queries (the template walks them).
     steps = ("acting_user", "organization", "on_behalf_of__user", "on_behalf_of__organization")
     prefetch_related_objects([case], *(f"dispositions__steps__{path}" for path in steps))
@@ -113,13 +122,8 @@ def case_detail(request, pk):
         "case": case,
         "member": case.member,
         "attempts": attempts,
-        "can_log": can_log and case.status == CaseStatus.OPEN,
-        "can_second_search": can_log
-        and case.status == CaseStatus.UNREACHABLE
-        and not case.second_search_done_on
-        and case.organization.path != ""
-        and access.can(request.user, "review_committee", case),
-        "can_edit": access.can(request.user, LOG, case) and case.status == CaseStatus.OPEN,
+        # The page asks lianxin.actions, as the views do (the links themselves: {% action %}).
+        "can_log": actions.allowed(user, "tracing:attempt_add", case),
         "form": form,
         "duration": case_lost_period(case).text,
         "tried": [Channel(c).label for c in sorted(tried)],
@@ -129,12 +133,11 @@ def case_detail(request, pk):
         "assistance": case.assistance_requests.select_related(
             "to_organization", "requested_by", "answered_by"
         ),
-        "can_request_help": can_log and case.status in (CaseStatus.OPEN, CaseStatus.UNREACHABLE),
-        "conditions": close_conditions(case, attempts, can_fill=can_log) if case.is_open else [],
+        "conditions": close_conditions(case, attempts) if case.is_open else [],
         "contacted": contacted_attempt(attempts) if case.is_open else None,
     }
     for item in context["assistance"]:
-        item.can_answer = not item.answered_on and access.can(request.user, LOG, item)
+        item.can_answer = actions.allowed(user, "tracing:assistance_answer", item)
     return render(request, "tracing/case_detail.html", context)
 
 
@@ -142,7 +145,7 @@ def case_open(request, member_pk):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=member_pk
     )
-    access.require(request.user, LOG, member)
+    actions.require(request.user, "tracing:case_open", member)
     initial = {"lost_since": member.last_contact_on or member.joined_on}
     form = OpenCaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +176,7 @@ def case_quick_open(request, member_pk):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=member_pk
     )
-    access.require(request.user, LOG, member)
+    actions.require(request.user, "tracing:case_quick_open", member)
     try:
         case = services.case_open(
             member=member,
@@ -189,7 +192,7 @@ def case_quick_open(request, member_pk):
 
 
 def case_edit(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:case_edit")
     initial = {
         "reason": case.reason,
         "reason_remark": case.reason_remark,
@@ -223,11 +226,13 @@ def attempt_add(request, pk):
     if original is not None:
         by_committee = original.by_committee
         initial = correction_initial(original)
+        # a committee attempt is corrected with the committee's right, any other with log_search
+        actions.require(request.user, "tracing:attempt_correct", original)
     else:
         by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
         initial = {"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
-    # the committee's second search needs the committee's right; any other attempt, log_search
-    access.require(request.user, services.COMMITTEE if by_committee else LOG, case)
+        action = "tracing:attempt_add_second" if by_committee else "tracing:attempt_add"
+        actions.require(request.user, action, case)
     form = AttemptForm(
         request.POST or None, request.FILES or None, initial=initial, correcting=original is not None
     )
@@ -277,7 +282,7 @@ def attempt_add(request, pk):
 
 
 def case_close(request, pk):
-    case = _case_or_404(request, pk, LOG)
+    case = _case_or_404(request, pk, "tracing:case_close")
     initial = {"closed_on": timezone.localdate()}
     if request.GET.get("outcome") in CaseStatus.values:
         initial["outcome"] = request.GET["outcome"]
@@ -305,7 +310,7 @@ def case_close(request, pk):
             "case": case,
             "title": "结束查找",
             "subject": str(case.member),
-            "conditions": close_conditions(case, attempts, can_fill=True) if case.is_open else [],
+            "conditions": close_conditions(case, attempts) if case.is_open else [],
             "submit_label": "确认结束查找",
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
         },
@@ -313,7 +318,7 @@ def case_close(request, pk):
 
 
 def second_search_done(request, pk):
-    case = _case_or_404(request, pk, "review_committee")
+    case = _case_or_404(request, pk, "tracing:second_search_done")
     form = SecondSearchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,66 +340,4 @@ def second_search_done(request, pk):
             "submit_label": "确认完成",
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
         },
-    )
-
-
-def lost_without_case(user):
-    """失联 members in scope (over six months, judged from today) with no open case."""
-    from members.status import lost_threshold
-
-    today = timezone.localdate()
-    return (
-        access.scoped(user, access.VIEW, Member.objects.filter(party_status__in=["normal", "correction"]))
-        .filter(Q(last_contact_on__lt=lost_threshold(today)))
-        .exclude(cases__status__in=[CaseStatus.OPEN, CaseStatus.UNREACHABLE])
-    )
-
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CensusForm(forms.ModelForm):
-    class Meta:
-        model = CensusPeriod
-        fields = ["organization", "name", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
-        formfield_callback = ranged_formfield
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            pk__in=[o.pk for o in filter_choices(user)]
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "结束日期不能早于开始日期。")
-        return data
-
-
-def census_list(request):
-    """排查: periods opened for the user's units or above them; the 名册 of each is as of its end."""
-    own = access.scope_q(request.user, access.VIEW, "organization__path")
-    paths = set()
-    for path in access.granted_paths(request.user, access.VIEW):
-        paths.update(path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen))
-    periods = CensusPeriod.objects.select_related("organization")
-    if own is not None:
-        periods = periods.filter(own | Q(organization__path__in=paths))
-    form = CensusForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        access.require(request.user, "export_reports", form.cleaned_data["organization"])
-        try:
-            period = services.census_open(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(
-                request,
-                f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
-            )
-            return redirect("tracing:census_list")
-    return render(
-        request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
     )

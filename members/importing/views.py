@@ -4,12 +4,12 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lianxin import access
+from lianxin import access, actions
 from lianxin.models import Organization
 from members.importing import service, storage
 from members.importing.models import ImportBatch
@@ -83,8 +83,7 @@ def _preview(request, org, upload):
 
 
 def upload(request):
-    if not access.has_any(request.user, MANAGE):
-        raise PermissionDenied
+    actions.require(request.user, "member_import:upload", None)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     token = ""

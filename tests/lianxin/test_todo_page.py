@@ -106,8 +106,14 @@ def test_queries_do_not_grow_with_the_work(world, client_for):
 
 def test_the_workbench_shows_the_same_counts(world, client_for):
     some_work(world)
-    html = client_for("branch_a1").get(reverse("home")).content.decode()
+    response = client_for("branch_a1").get(reverse("home"))
     entries = todo.entries_for(world.users["branch_a1"], TODAY)
     counts = todo.counts(entries)
-    assert f'超期 <strong class="danger-text">{counts["overdue"]}</strong>' in html
-    assert f"即将到期 <strong>{counts['soon']}</strong>" in html
+    # The 待办 tabs are cards among the others (lianxin/dashboard.todo_panels), each opening its tab.
+    cards = {p.title: p for p in response.context["panels"]}
+    assert cards["超期待办"].count == counts["overdue"] > 0
+    assert cards["即将到期"].count == counts["soon"] > 0
+    assert cards["其他待办"].count == counts["todo"]
+    html = response.content.decode()
+    assert f'href="{reverse("todo")}?tab=overdue"' in html
+    assert f'<span class="count">{counts["overdue"]}</span>' in html

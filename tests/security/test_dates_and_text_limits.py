@@ -153,7 +153,7 @@ def test_every_date_field_of_every_form_has_the_sane_range():
         ("members.forms.MemberForm", "birth_date", "1899-12-31"),
         ("members.forms.AbsenceForm", "expected_return", "2199-01-01"),
         ("members.forms.ReturnForm", "returned_on", "0001-01-01"),
-        ("tracing.views.CensusForm", "ends_on", "0001-01-01"),
+        ("tracing.census.CensusForm", "ends_on", "0001-01-01"),
         ("tracing.forms.CloseForm", "closed_on", "0001-01-01"),
         ("disposition.forms.ProposeForm", "correction_until", "2199-01-01"),
         ("disposition.forms.ExpulsionForm", "decided_on", "1900-01-01"),

@@ -50,7 +50,7 @@ def test_conditions_list_what_is_missing_with_links(world, case, client_for):
         case=case, acting_user=user, reason=1, reason_remark="", findings="在外务工，表现一般"
     )
     case.refresh_from_db()
-    conditions = close_conditions(case, list(case.attempts.all()), can_fill=True)
+    conditions = close_conditions(case, list(case.attempts.all()))
     assert all(c.met for c in conditions)
     assert "未满足" not in _page(client_for("branch_a1"), case)
     close_page = client_for("branch_a1").get(reverse("tracing:case_close", args=[case.pk])).content.decode()

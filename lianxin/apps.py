@@ -11,3 +11,7 @@ class LianxinConfig(AppConfig):
         from lianxin.middleware import session_fresh_at_login
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
+        # Each app registers its kinds of long work (exports, imports) in its jobs.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("jobs")

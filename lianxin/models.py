@@ -212,3 +212,6 @@ class Disclosure(models.Model):
     @property
     def scope_organization(self):
         return self.organization
+
+
+from lianxin.jobs.models import Job, JobStatus  # noqa: E402,F401  (long work lives in lianxin/jobs/)

@@ -55,12 +55,13 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "axes",
-    "django_tasks_db",
     "lianxin",
     "members",
     "tracing",
     "disposition",
     "reports",
+    # After lianxin, whose `db_worker` (the same worker, cleaning up after a dead one) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,11 @@ LIANXIN = {
     "MIN_SEARCH_CHANNELS": env_int("LIANXIN_MIN_SEARCH_CHANNELS", 3),
     # Attachments on search attempts.
     "ATTACHMENT_MAX_BYTES": env_int("LIANXIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    # Long work (lianxin/jobs): exports and imports past this many rows run on the worker;
+    # their files are kept this many hours on 我的导出; a running job silent this long is dead.
+    "JOB_ROWS": env_int("LIANXIN_JOB_ROWS", 5000),
+    "EXPORT_KEEP_HOURS": env_int("LIANXIN_EXPORT_KEEP_HOURS", 24),
+    "JOB_STALE_MINUTES": env_int("LIANXIN_JOB_STALE_MINUTES", 15),
 }
 
 # Our ScopeBackend (lianxin/access.py) replaces guardian's backend: grants are inherited

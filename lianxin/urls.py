@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/", include("tracing.urls")),
     path("dispositions/", include("disposition.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("lianxin.jobs.urls")),
     path("admin/", admin.site.urls),
 ]

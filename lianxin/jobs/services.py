@@ -1,0 +1,62 @@
+"""Starting a job and handing its file out: the two writes a user makes on jobs."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+
+from lianxin import access
+from lianxin.disclosure import disclosure_record
+from lianxin.jobs import registry
+from lianxin.jobs.models import Job
+from lianxin.jobs.runner import run_job
+from lianxin.models import Disclosure
+
+PERSONAL_FIELDS = ["身份证号", "联系电话"]
+
+
+def job_start(*, acting_user, kind, organization, title, params=None):
+    """Queue a job of `kind` for `organization` and return it (the worker takes it from there;
+    the immediate backend of the tests has already run it). `params`: JSON, no personal numbers."""
+    spec = registry.get(kind)
+    if not access.can(acting_user, spec.perm, organization):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = Job.objects.create(
+            user=acting_user, organization=organization, kind=kind, title=title[:200], params=params or {}
+        )
+        result = run_job.enqueue(job.pk)
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+def own_job(user, pk):
+    """The user's own job; anybody else's is 404, whoever asks."""
+    job = Job.objects.select_related("organization").filter(pk=pk, user_id=user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def job_download(*, acting_user, job):
+    """Check that the file may still be handed out and record it; the caller streams `job.file`.
+
+    The job must be the user's own, its organization still within what the user may export
+    (rights change; the file does not), and its file still kept."""
+    if job.user_id != acting_user.pk:
+        raise Http404
+    spec = registry.get(job.kind)
+    access.require(acting_user, spec.perm, job.organization)
+    if not job.downloadable():
+        raise Http404
+    if spec.personal:
+        disclosure_record(
+            user=acting_user,
+            organization=job.organization,
+            kind=Disclosure.Kind.EXPORT,
+            subject=job.title,
+            subject_key=f"lianxin.job:{job.pk}",
+            fields=PERSONAL_FIELDS,
+            count=job.rows,
+        )
+    return spec

@@ -1,0 +1,70 @@
+"""我的导出: the user's own jobs, a job's page with its progress, its JSON for polling, its file."""
+
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from lianxin.jobs import recovery, registry
+from lianxin.jobs.models import Job
+from lianxin.jobs.services import job_download, own_job
+from lianxin.pagination import paginate, query_without_page
+
+
+def job_list(request):
+    jobs = Job.objects.filter(user=request.user).select_related("organization").order_by("-created_at", "-pk")
+    page = paginate(request, jobs, per_page=20)
+    now = timezone.now()
+    rows = [(job, registry.label(job.kind), job.shown_status(now), job.downloadable(now)) for job in page]
+    return render(
+        request,
+        "lianxin/jobs/job_list.html",
+        {"page": page, "rows": rows, "query": query_without_page(request)},
+    )
+
+
+def _state(job):
+    if not job.is_finished:
+        job = recovery.check(job)
+    return job
+
+
+def job_detail(request, pk):
+    job = _state(own_job(request.user, pk))
+    return render(
+        request,
+        "lianxin/jobs/job_detail.html",
+        {
+            "job": job,
+            "kind_label": registry.label(job.kind),
+            "status": job.shown_status(),
+            "downloadable": job.downloadable(),
+        },
+    )
+
+
+def job_status(request, pk):
+    """What the job page's script polls every second."""
+    job = _state(own_job(request.user, pk))
+    status = job.shown_status()
+    return JsonResponse(
+        {
+            "status": status.value,
+            "label": status.label,
+            "finished": job.is_finished,
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "download": reverse("jobs:download", args=[job.pk]) if job.downloadable() else "",
+        }
+    )
+
+
+def job_file(request, pk):
+    job = own_job(request.user, pk)
+    spec = job_download(acting_user=request.user, job=job)
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=spec.content_type)

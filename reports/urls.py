@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import jobviews, views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("statistics/members/", views.statistics_members, name="statistics_members"),
     path("record/<int:case_pk>.pdf", views.record_pdf, name="record_pdf"),
     path("card/<int:org_pk>.pdf", views.card_pdf, name="card_pdf"),
+    path("records/batch/", jobviews.records_batch, name="records_batch"),
     path("submissions/", views.submission_status, name="submission_status"),
     path("submissions/submit/", views.submission_submit, name="submission_submit"),
     path("submissions/<int:pk>/return/", views.submission_return, name="submission_return"),

@@ -50,4 +50,13 @@ ENTRIES = {
     "reports:statistics_members": report(),
     "reports:record_pdf": Entry(build=lambda w: {"case_pk": case(w).pk}),
     "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
+    # Names no object: everyone who may export somewhere may ask for their own units' records.
+    "reports:records_batch": Entry(
+        post=lambda w, k: {
+            "organization": w.orgs[BRANCH_A1].pk,
+            "closed_from": "2026-01-01",
+            "closed_to": "2026-11-01",
+        },
+        may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
+    ),
 }

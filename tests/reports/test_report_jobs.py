@@ -1,0 +1,105 @@
+"""Report work on the worker: the batch of 全程纪实表 PDFs as one zip (tests run tasks at once)."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from lianxin.jobs.models import Job, JobStatus
+from lianxin.models import Disclosure
+from tests.factories import CaseFactory, MemberFactory
+from tracing.models import CaseStatus
+
+PERIOD = {"closed_from": "2026-01-01", "closed_to": "2026-09-30"}
+
+
+@pytest.fixture
+def closed_cases(world, org):
+    """Three cases of committee_a closed in the period; others open, closed before, or elsewhere."""
+
+    def case(branch, name, status=CaseStatus.UNREACHABLE, closed_on=date(2026, 9, 1)):
+        member = MemberFactory(organization=org(branch), name=name)
+        return CaseFactory(
+            member=member,
+            opened_by=world.users["branch_a1"],
+            status=status,
+            closed_on=None if status == CaseStatus.OPEN else closed_on,
+        )
+
+    inside = [
+        case("branch_a1", "甲已结", closed_on=date(2026, 3, 1)),
+        case("branch_a1", "乙已结", status=CaseStatus.CONTACTED),
+        case("branch_a2", "丙已结", status=CaseStatus.DECEASED),
+    ]
+    case("branch_a1", "丁查找中", status=CaseStatus.OPEN)
+    case("branch_a1", "戊去年结", closed_on=date(2025, 12, 31))
+    case("branch_b1", "己别的党委")
+    return inside
+
+
+def test_a_committee_gets_the_records_of_its_closed_cases_as_one_zip(world, org, client_for, closed_cases):
+    client = client_for("committee_a")
+    response = client.post(
+        reverse("reports:records_batch"), {"organization": org("committee_a").pk, **PERIOD}
+    )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.kind == "records" and job.status == JobStatus.DONE, job.error
+    assert (job.done, job.total, job.rows) == (3, 3, 3)
+    assert job.title == f"全程纪实表（{org('committee_a').name}，2026-01-01 至 2026-09-30 结案，3 件）"
+    assert job.params == PERIOD  # dates only: no personal numbers in the queue
+
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = archive.namelist()
+    assert len(names) == 3 and [n[:5] for n in names] == ["0001-", "0002-", "0003-"]
+    assert {n.rsplit("-", 1)[1] for n in names} == {"甲已结.pdf", "乙已结.pdf", "丙已结.pdf"}
+    assert all(archive.read(n).startswith(b"%PDF") for n in names)
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.user, disclosure.organization, disclosure.count) == (
+        world.users["committee_a"],
+        org("committee_a"),
+        3,
+    )
+
+
+def test_a_unit_outside_the_scope_cannot_be_chosen(world, org, client_for, closed_cases):
+    response = client_for("committee_b").post(
+        reverse("reports:records_batch"), {"organization": org("committee_a").pk, **PERIOD}
+    )
+    assert response.status_code == 200 and "organization" in response.context["form"].errors
+    assert not Job.objects.exists()
+
+
+def test_a_period_without_closed_cases_is_said_and_starts_nothing(world, org, client_for, closed_cases):
+    response = client_for("committee_a").post(
+        reverse("reports:records_batch"),
+        {"organization": org("committee_a").pk, "closed_from": "2024-01-01", "closed_to": "2024-12-31"},
+    )
+    expected = f"{org('committee_a').name}在 2024-01-01 至 2024-12-31 期间没有已结案的案件。"
+    assert expected in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_the_period_must_be_in_order_and_not_in_the_future(world, org, client_for):
+    client = client_for("committee_a")
+    backwards = client.post(
+        reverse("reports:records_batch"),
+        {"organization": org("committee_a").pk, "closed_from": "2026-05-01", "closed_to": "2026-04-01"},
+    )
+    assert backwards.context["form"].errors["closed_to"] == ["结束日期不能早于开始日期。"]
+    assert 'value="2026-05-01"' in backwards.content.decode()  # the input is kept
+    future = client.post(
+        reverse("reports:records_batch"),
+        {"organization": org("committee_a").pk, "closed_from": "2026-01-01", "closed_to": "2999-01-01"},
+    )
+    assert future.context["form"].errors["closed_to"] == ["结束日期不能晚于今天。"]
+    assert not Job.objects.exists()
+
+
+def test_the_reports_page_links_to_the_batch_and_to_my_exports(world, client_for):
+    page = client_for("committee_a").get(reverse("reports:index")).content.decode()
+    assert reverse("reports:records_batch") in page and reverse("jobs:list") in page

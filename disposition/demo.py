@@ -1,5 +1,6 @@
 """Demo dispositions: one at each kind of stage, including a 除名 waiting for the county.
-Idempotent: cases that already have a disposition are skipped."""
+Each is proposed by the branch's 组织委员 and decided by others, stage by stage (separation of
+duties). Idempotent: cases that already have a disposition are skipped."""
 
 from django.utils import timezone
 
@@ -80,10 +81,11 @@ def seed(world, rng, stdout=None):
             "committee": committee,
             "department": world.users["county"],
         }
+        # Separation of duties: the 组织委员 proposes, the 书记 records the branch's decisions.
         disposition = services.disposition_propose(
             case=case,
             outcome=outcome,
-            acting_user=users["branch"],
+            acting_user=_holder(case.organization, "组织委员"),
             proposal=f"经支委会研究，拟对该同志作{outcome.label}处理。",
         )
         _advance(disposition, users, steps)

@@ -77,7 +77,13 @@ class Disposition(models.Model):
                 fields=["case"],
                 condition=models.Q(status__in=["in_review", "returned"]),
                 name="one_active_disposition_per_case",
-            )
+            ),
+            # 开除党籍 is recorded once per case (a revoked one may be recorded again).
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(outcome="expel", status="approved"),
+                name="one_expulsion_per_case",
+            ),
         ]
 
     def __str__(self):

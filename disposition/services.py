@@ -1,7 +1,7 @@
 """The disposition chain's actions. Each is one transaction; the disposition row is locked
 (select_for_update) so two approvers clicking at once produce exactly one step."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,10 +10,24 @@ from disposition.chain import BY_KEY, next_stage, stages_for
 from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
 from lianxin import access
-from lianxin.audit import audited
 from lianxin.models import OrgKind
+from lianxin.service import service
 from members.models import Member, MembershipType, PartyStatus
 from tracing.models import CaseStatus, LostContactCase
+
+BRANCH = "decide_branch"
+
+
+def _stage_perm(key):
+    """The right a stage needs; none for a stage that does not exist."""
+    stage = BY_KEY.get(key)
+    return stage.perm if stage else ()
+
+
+def _final_perm(disposition):
+    """Revoking belongs to the tier that gave the final approval."""
+    stages = stages_for(disposition.outcome)
+    return stages[-1].perm if stages else "approve_department"
 
 
 def voters(organization, *, excluding=None):
@@ -73,14 +87,12 @@ def _validate_proposal(case, outcome, *, disciplined=False):
         raise ValidationError(str(exc)) from None
 
 
-@audited
+@service(perm=BRANCH, on="case")
 @transaction.atomic
 def disposition_propose(*, case, outcome, proposal, acting_user, disciplined=False, correction_until=None):
     case = (
         LostContactCase.objects.select_for_update().select_related("member", "organization").get(pk=case.pk)
     )
-    if not access.can(acting_user, "decide_branch", case):
-        raise PermissionDenied
     outcome = Outcome(outcome)
     if outcome == Outcome.EXPEL:
         raise ValidationError("开除党籍依据纪律处分决定登记，不经过本审批流程。")
@@ -109,6 +121,21 @@ def disposition_propose(*, case, outcome, proposal, acting_user, disciplined=Fal
     return disposition
 
 
+def separation_refusal(disposition, user):
+    """Why `user` may not decide the disposition's current stage by separation of duties, or "".
+
+    Whoever proposed the disposition decides none of its stages, and nobody decides two
+    stages in a row: the step before this one (the last recorded, a return included) must be
+    someone else's, unless it was this same stage (decided again after a return).
+    """
+    if disposition.proposed_by_id == user.pk:
+        return "提出处置意见的人不能办理该处置的审批环节，请由支部其他委员或上级办理。"
+    last = disposition.steps.order_by("-pk").only("stage", "acting_user_id").first()
+    if last and last.acting_user_id == user.pk and last.stage != disposition.current_stage:
+        return f"同一人不能连续办理两个审批环节（上一环节“{last.stage_title}”由您办理）。"
+    return ""
+
+
 def _seal(stage, case):
     """The organization whose seal the step carries: the branch, its committee, or the department above."""
     tiers = {"branch": case.organization}
@@ -120,7 +147,7 @@ def _seal(stage, case):
     return tiers.get(stage.tier, case.organization)
 
 
-@audited
+@service(perm=lambda kw: _stage_perm(kw["stage"]), on="disposition")
 @transaction.atomic
 def step_decide(
     *, disposition, stage, decision, opinion, acting_user, meeting=None, return_to="", decided_on=None
@@ -135,8 +162,9 @@ def step_decide(
         raise ValidationError(f"该处置目前“{disposition.get_status_display()}”，不能审批。")
     if current is None or disposition.current_stage != stage:
         raise ValidationError("该环节已办理或尚未到达，请刷新页面。")
-    if not access.can(acting_user, current.perm, disposition.case):
-        raise PermissionDenied
+    refusal = separation_refusal(disposition, acting_user)
+    if refusal:
+        raise ValidationError(refusal)
     if not opinion.strip():
         raise ValidationError({"opinion": "请填写意见。"})
     decision = Decision(decision)
@@ -196,14 +224,12 @@ def _apply_outcome(disposition, on):
     member.save()
 
 
-@audited
+@service(perm=BRANCH, on="disposition")
 @transaction.atomic
 def disposition_resubmit(*, disposition, proposal, acting_user):
     disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
     if disposition.status != DispositionStatus.RETURNED:
         raise ValidationError("只有被退回的处置意见可以修改后重新提交。")
-    if not access.can(acting_user, "decide_branch", disposition):
-        raise PermissionDenied
     if not proposal.strip():
         raise ValidationError({"proposal": "请填写处置意见。"})
     disposition.proposal = proposal
@@ -213,12 +239,10 @@ def disposition_resubmit(*, disposition, proposal, acting_user):
     return disposition
 
 
-@audited
+@service(perm=BRANCH, on="disposition")
 @transaction.atomic
 def disposition_withdraw(*, disposition, acting_user, reason):
     disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
-    if not access.can(acting_user, "decide_branch", disposition):
-        raise PermissionDenied
     if disposition.status not in ACTIVE or disposition.steps.exclude(stage="branch_committee").exists():
         raise ValidationError("处置意见已进入上级审核，不能撤回。")
     if not reason.strip():
@@ -228,17 +252,13 @@ def disposition_withdraw(*, disposition, acting_user, reason):
     return disposition
 
 
-@audited
+@service(perm=lambda kw: _final_perm(kw["disposition"]), on="disposition")
 @transaction.atomic
 def disposition_revoke(*, disposition, acting_user, reason):
     """The approving tier revokes an approved disposition; the member's status is restored."""
     disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
     if disposition.status != DispositionStatus.APPROVED:
         raise ValidationError("只有已批准的处置可以撤销。")
-    stages = stages_for(disposition.outcome)
-    perm = stages[-1].perm if stages else "approve_department"
-    if not access.can(acting_user, perm, disposition):
-        raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "请说明撤销理由。"})
     member = Member.objects.select_for_update().get(pk=disposition.member_id)
@@ -255,17 +275,15 @@ def disposition_revoke(*, disposition, acting_user, reason):
     return disposition
 
 
-@audited
+@service(perm=("approve_department", "review_committee"), on="case")
 @transaction.atomic
 def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
     """开除党籍 is recorded from the discipline decision (第三十六条 for members not contacted)."""
     case = LostContactCase.objects.select_for_update().select_related("member").get(pk=case.pk)
-    if not access.can(acting_user, "approve_department", case) and not access.can(
-        acting_user, "review_committee", case
-    ):
-        raise PermissionDenied
     if case.status not in (CaseStatus.CONTACTED, CaseStatus.UNREACHABLE):
         raise ValidationError("只有已结束查找的案件可以登记开除党籍。")
+    if case.member.party_status == PartyStatus.EXPELLED:
+        raise ValidationError(f"{case.member.name}已登记开除党籍。")
     if not decision.strip():
         raise ValidationError({"decision": "请填写纪律处分决定（决定机关、文号）。"})
     if decided_on > timezone.localdate():
@@ -288,7 +306,7 @@ def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
 
 def inbox(user):
     """Dispositions waiting for a step this user may take, oldest first."""
-    from django.db.models import Q
+    from django.db.models import Exists, Q
 
     from disposition.chain import STAGES
 
@@ -302,6 +320,18 @@ def inbox(user):
     return (
         Disposition.objects.filter(status=DispositionStatus.IN_REVIEW)
         .filter(q)
+        .exclude(proposed_by=user.pk)
+        .exclude(Exists(_last_step_elsewhere_by(user)))
         .select_related("member", "organization")
         .order_by("stage_since", "pk")
     )
+
+
+def _last_step_elsewhere_by(user):
+    """The disposition's last step, if this user took it at another stage (separation_refusal)."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = DispositionStep.objects.filter(disposition=OuterRef("disposition")).order_by("-pk")
+    return DispositionStep.objects.filter(
+        disposition=OuterRef("pk"), acting_user=user.pk, pk=Subquery(latest.values("pk")[:1])
+    ).exclude(stage=OuterRef("current_stage"))

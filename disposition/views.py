@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,20 +13,22 @@ from django.views.decorators.http import require_POST
 from disposition import services
 from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
-from disposition.models import Disposition, DispositionStatus
+from disposition.models import Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
 from lianxin import access
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.pagination import paginate
 from members.models import PartyStatus
 from tracing.models import CaseStatus
-from tracing.queries import cases_visible_to
+from tracing.queries import case_summary, cases_visible_to
 
 OVERDUE_DAYS = 30
 
 
 def _disposition_or_404(request, pk, perm=access.VIEW):
-    qs = Disposition.objects.select_related("case", "member", "organization", "proposed_by")
+    qs = Disposition.objects.select_related(
+        "case__member", "case__organization", "member", "organization", "proposed_by"
+    )
     disposition = access.get_or_404(request.user, access.VIEW, qs, pk=pk)
     access.require(request.user, perm, disposition)
     return disposition
@@ -62,23 +65,37 @@ def inbox(request):
     )
 
 
+def _case_context(request, disposition):
+    """The case behind the decision (summary, warning) and the chain so far, in a fixed number of
+    queries: the steps come with their users and seals in one."""
+    steps = DispositionStep.objects.select_related("acting_user", "organization")
+    prefetch_related_objects([disposition], Prefetch("steps", queryset=steps))
+    return {
+        "summary": case_summary(disposition.case),
+        "member_link": access.can(request.user, access.VIEW, disposition.case.member),
+    }
+
+
 def disposition_detail(request, pk):
     disposition = _disposition_or_404(request, pk)
     stage = disposition.stage
-    can_decide = (
+    may_act = (
         disposition.status == DispositionStatus.IN_REVIEW
         and stage is not None
         and access.can(request.user, stage.perm, disposition)
     )
+    refusal = services.separation_refusal(disposition, request.user) if may_act else ""
+    can_decide = may_act and not refusal
     return render(
         request,
         "disposition/disposition_detail.html",
         {
             "d": disposition,
             "case": disposition.case,
-            "steps": disposition.steps.select_related("acting_user", "organization"),
+            **_case_context(request, disposition),
             "stages": stages_for(disposition.outcome),
             "can_decide": can_decide,
+            "decide_refusal": refusal,
             "can_resubmit": disposition.status == DispositionStatus.RETURNED
             and access.can(request.user, "decide_branch", disposition),
             "can_revoke": disposition.status == DispositionStatus.APPROVED
@@ -125,6 +142,10 @@ def step_decide(request, pk):
         return redirect("disposition:disposition_detail", pk=pk)
     if not access.can(request.user, stage.perm, disposition):
         raise PermissionDenied
+    refusal = services.separation_refusal(disposition, request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("disposition:disposition_detail", pk=pk)
     keys = [s.key for s in disposition.stages]
     earlier = disposition.stages[: keys.index(stage.key) + 1]
     form = DecideForm(request.POST or None, stage=stage, earlier=earlier)
@@ -147,14 +168,19 @@ def step_decide(request, pk):
     intro = f"本环节：{stage.title}（{stage.seal}）。"
     if stage.vote:
         intro += f" 应到会有表决权的正式党员 {services.voters(disposition.organization, excluding=disposition.member)} 人（预备党员没有表决权）。"
-    return _page(
+    return render(
         request,
-        form,
-        stage.title,
-        f"{disposition.member.name}：{disposition.get_outcome_display()}",
-        reverse("disposition:disposition_detail", args=[pk]),
-        intro=intro,
-        submit_label="提交",
+        "disposition/step_form.html",
+        {
+            "form": form,
+            "title": stage.title,
+            "subject": f"{disposition.member.name}：{disposition.get_outcome_display()}",
+            "cancel_url": reverse("disposition:disposition_detail", args=[pk]),
+            "intro": intro,
+            "submit_label": "提交",
+            "d": disposition,
+            **_case_context(request, disposition),
+        },
     )
 
 

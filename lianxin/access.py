@@ -6,8 +6,8 @@ whole subtree. Every model that lives in the tree names the path of its organiza
 
 - `scoped(user, perm, queryset)`   rows of the queryset the user may see for `perm`
 - `scope_q(user, perm, field)`     the same filter as a Q, to combine with other rules (None
-                                   when nothing is out of bounds: a superuser, or a user whose
-                                   subtrees are the whole tree)
+                                   when nothing is out of bounds: a superuser reading, or a user
+                                   whose subtrees are the whole tree)
 - `can(user, perm, obj)`           may the user do `perm` to this object
 - `get_or_404(user, perm, qs, …)`  fetch within scope; outside scope is 404
 - `require(user, perm, obj)`       404 when the object is outside what the user may view,
@@ -89,14 +89,21 @@ def covers_whole_tree(user, paths):
     return roots <= set(paths)
 
 
-def is_unrestricted(user):
+# A superuser administers users and posts (/admin/): it reads the whole tree, and acts only
+# through posts like everyone else, so the chain's separation of duties holds for it too.
+SUPERUSER_PERMISSIONS = frozenset({VIEW})
+
+
+def is_unrestricted(user, perm=VIEW):
+    """Does the user hold `perm` on the whole tree without a grant (a superuser, reading)?"""
+    if _codename(perm) not in SUPERUSER_PERMISSIONS:
+        return False
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
 def scope_q(user, perm, path_field):
     """A Q limiting rows to the user's scope for `perm`, or None when nothing is out of bounds."""
-    if is_unrestricted(user):
-        _codename(perm)
+    if is_unrestricted(user, perm):
         return None
     paths = granted_paths(user, perm)
     if not paths:
@@ -119,8 +126,7 @@ def organization_of(obj):
 
 
 def can(user, perm, obj):
-    if is_unrestricted(user):
-        _codename(perm)
+    if is_unrestricted(user, perm):
         return True
     paths = granted_paths(user, perm)
     if not paths:
@@ -142,7 +148,7 @@ def require(user, perm, obj):
 
 def has_any(user, perm):
     """Does the user hold `perm` anywhere (to show or hide a menu entry)?"""
-    return is_unrestricted(user) or bool(granted_paths(user, perm))
+    return is_unrestricted(user, perm) or bool(granted_paths(user, perm))
 
 
 def forget(user):

@@ -22,18 +22,3 @@ def acting_as(user):
             del HistoricalRecords.context.request
         else:
             HistoricalRecords.context.request = previous
-
-
-def audited(service):
-    """Record the service's `acting_user` as the history user, also outside a request (commands, demo, tests)."""
-    from functools import wraps
-
-    @wraps(service)
-    def wrapper(*args, **kwargs):
-        user = kwargs.get("acting_user")
-        if user is None:
-            return service(*args, **kwargs)
-        with acting_as(user):
-            return service(*args, **kwargs)
-
-    return wrapper

@@ -12,7 +12,9 @@ from lianxin.models import Organization, OrganizationUserPermission, Post, Role
 
 ROLE_PERMISSIONS = {
     Role.BRANCH_SECRETARY: {"view_scope", "manage_members", "log_search", "decide_branch", "export_reports"},
-    Role.BRANCH_COMMITTEE: {"view_scope", "manage_members", "log_search", "export_reports"},
+    # 支部委员 sit on the 支委会: one may propose a disposition and another record the branch's
+    # decisions on it (separation of duties, disposition.services.separation_refusal).
+    Role.BRANCH_COMMITTEE: {"view_scope", "manage_members", "log_search", "decide_branch", "export_reports"},
     Role.COMMITTEE_REVIEWER: {"view_scope", "log_search", "review_committee", "export_reports"},
     Role.DEPARTMENT_APPROVER: {"view_scope", "approve_department", "export_reports"},
     Role.OBSERVER: {"view_scope"},

@@ -6,7 +6,17 @@ from django.utils import timezone
 from lianxin.masking import mask_id_number, mask_phone
 from members import idcard
 from members.maskedfields import keep_if_masked
-from members.models import Absence, ActivityKind, AttendanceStatus, Contact, DuesPayment, Member, Transfer
+from members.models import (
+    Absence,
+    ActivityKind,
+    AttendanceStatus,
+    Contact,
+    ContactKind,
+    ContactStatus,
+    DuesPayment,
+    Member,
+    Transfer,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -85,20 +95,43 @@ class MemberForm(forms.ModelForm):
 
 
 class ActivityForm(forms.Form):
+    """组织生活 with every member's attendance. No row asserts a fact by default: each starts unset
+    (请假 for a member on a 外出 leave not yet returned), and the form refuses unset rows.
+    A member with an open search marked 参加 needs the secretary's confirmation (`confirm_open`)."""
+
     kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices)
     title = forms.CharField(label="活动主题", max_length=200)
     held_on = forms.DateField(label="活动日期", widget=DATE)
+    confirm_open = forms.BooleanField(label="我已核对：以上党员确实参加了本次组织生活", required=False)
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), on_leave=(), searched=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = list(members)
+        self.on_leave = set(on_leave)
+        self.searched = searched or {}  # {member pk: members.rollcall.OpenSearch}
+        self.needs_confirmation = []
         for member in self.members:
             self.fields[f"m{member.pk}"] = forms.ChoiceField(
                 label=member.name,
                 choices=AttendanceStatus.choices,
-                initial=AttendanceStatus.PRESENT,
+                initial=AttendanceStatus.LEAVE if member.pk in self.on_leave else None,
                 widget=forms.RadioSelect,
+                error_messages={"required": "请选择出席情况。"},
             )
+
+    def rows(self):
+        """One line per member: the bound field, the member, and what the secretary should know."""
+        for member in self.members:
+            notes = []
+            if member.pk in self.searched:
+                notes.append(("danger", "查找中"))
+            elif member.contact_status == ContactStatus.LOST:
+                notes.append(("danger", "失联"))
+            if member.unreachable_since:
+                notes.append(("warn", "联系不上"))
+            if member.pk in self.on_leave:
+                notes.append(("info", "外出"))
+            yield {"field": self[f"m{member.pk}"], "member": member, "notes": notes}
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -106,8 +139,67 @@ class ActivityForm(forms.Form):
             raise forms.ValidationError("活动日期不能晚于今天。")
         return held_on
 
+    def clean(self):
+        data = super().clean()
+        unset = [m.name for m in self.members if not data.get(f"m{m.pk}")]
+        if unset:
+            names = "、".join(unset[:10]) + (f"等 {len(unset)} 人" if len(unset) > 10 else "")
+            self.add_error(None, f"还有党员未选择出席情况：{names}。每名党员都要登记，不默认“参加”。")
+        self.needs_confirmation = [
+            (m, self.searched[m.pk])
+            for m in self.members
+            if m.pk in self.searched and data.get(f"m{m.pk}") == AttendanceStatus.PRESENT
+        ]
+        if self.needs_confirmation and not data.get("confirm_open"):
+            self.add_error("confirm_open", "以下党员有正在查找的失联案件，请核对后勾选确认。")
+        return data
+
     def attendance(self):
         return {m: self.cleaned_data[f"m{m.pk}"] for m in self.members}
+
+    def confirmed(self):
+        """The members with an open search whose presence the secretary confirmed."""
+        return (
+            {m.pk for m, _search in self.needs_confirmation}
+            if self.cleaned_data.get("confirm_open")
+            else set()
+        )
+
+    def presence_filled(self, data):
+        """The posted rows, with every unset row of a member not lost, not unreachable and not
+        searched for set to 参加 (the secretary's 其余均参加; they review it before saving)."""
+        initial = {name: data.get(name) for name in ("kind", "title", "held_on")}
+        filled = 0
+        for member in self.members:
+            name = f"m{member.pk}"
+            value = data.get(name)
+            if value in AttendanceStatus.values:
+                initial[name] = value
+            elif not (
+                member.pk in self.searched
+                or member.contact_status == ContactStatus.LOST
+                or member.unreachable_since
+            ):
+                initial[name] = AttendanceStatus.PRESENT
+                filled += 1
+        return initial, filled
+
+
+class ContactRecordForm(forms.Form):
+    on = forms.DateField(label="联系日期", widget=DATE)
+    kind = forms.ChoiceField(label="联系方式", choices=ContactKind.choices)
+    note = forms.CharField(
+        label="联系情况",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="联系到谁、党员现在何处、近况",
+    )
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("联系日期不能晚于今天。")
+        return day
 
 
 class DuesForm(forms.ModelForm):

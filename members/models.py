@@ -390,4 +390,5 @@ class TransferFollowUp(models.Model):
         return f"{self.on} {self.note}"
 
 
+from members.contact_log import *  # noqa: E402,F401,F403  (联系记录 lives beside this module)
 from members.importing.models import *  # noqa: E402,F401,F403  (the import batch models live with the importer)

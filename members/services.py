@@ -2,17 +2,20 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lianxin.audit import audited
+from lianxin import access
+from lianxin.service import REFUSED, service
+from members import rollcall
 from members.models import (
     Absence,
     Activity,
     Attendance,
     AttendanceStatus,
+    ContactRecord,
     DuesPayment,
     Member,
     PartyStatus,
@@ -20,6 +23,8 @@ from members.models import (
     TransferFollowUp,
 )
 from members.status import compute_status
+
+MANAGE = "manage_members"
 
 
 def _today():
@@ -60,7 +65,7 @@ def member_refresh_status(member, *, today=None, save=True):
     return status
 
 
-@audited
+@service(perm=MANAGE, on="member")
 @transaction.atomic
 def member_record_contact(*, member, on, acting_user, note=""):
     """A successful contact on `on` (e.g. a lost member found): clears 联系不上, recomputes status."""
@@ -77,25 +82,57 @@ def member_record_contact(*, member, on, acting_user, note=""):
     return member
 
 
-@audited
+@service(perm=(MANAGE, "log_search"), on="member")
+@transaction.atomic
+def contact_record(*, member, on, kind, note, acting_user):
+    """联系记录: a contact the branch had with the member, kept as a fact; the status follows.
+
+    Recorded by those who manage the member, or by those searching for them (a contact found
+    during a search is recorded from the case, tracing/contact.py)."""
+    if on > _today():
+        raise ValidationError({"on": "联系日期不能晚于今天。"})
+    if on < member.joined_on:
+        raise ValidationError({"on": f"联系日期不能早于入党时间（{member.joined_on:%Y-%m-%d}）。"})
+    if not note.strip():
+        raise ValidationError({"note": "请写明联系情况（联系到谁、党员现状）。"})
+    record = ContactRecord(member=member, on=on, kind=kind, note=note.strip(), recorded_by=acting_user)
+    record.full_clean()
+    record.save()
+    member_record_contact(
+        member=member, on=on, acting_user=acting_user, note=f"联系记录：{record.get_kind_display()}"
+    )
+    return record
+
+
+@service(perm=MANAGE, on="member")
 @transaction.atomic
 def member_save(*, member, acting_user):
     """Create or update a member after full validation (the form has checked the 身份证号)."""
+    if member.pk:  # the right covers the branch the member is in now, not only the one given
+        stored = Member.objects.select_related("organization").filter(pk=member.pk).first()
+        if stored and not access.can(acting_user, MANAGE, stored):
+            raise PermissionDenied(REFUSED)
     member.full_clean()
     member.save()
     member_refresh_status(member)
     return member
 
 
-@audited
+@service(perm=MANAGE, on="organization")
 @transaction.atomic
-def activity_record(*, organization, kind, title, held_on, attendance, acting_user):
-    """Record an activity and each member's attendance ({member: status}) in one transaction."""
+def activity_record(*, organization, kind, title, held_on, attendance, acting_user, confirmed=()):
+    """Record an activity and each member's attendance ({member: status}) in one transaction.
+
+    A member with an open search marked 参加 is not silently returned to 正常: their pk must be in
+    `confirmed` (the secretary confirmed it), and the search records the presence (members/rollcall.py)."""
     if held_on > _today():
         raise ValidationError({"held_on": "活动日期不能晚于今天。"})
+    if any(status not in AttendanceStatus.values for status in attendance.values()):
+        raise ValidationError("有党员的出席情况未选择，每名党员都要登记。")
     members = list(Member.objects.select_for_update().filter(pk__in=[m.pk for m in attendance]))
     if any(m.organization_id != organization.pk for m in members):
         raise ValidationError("出席名单中有不属于本支部的党员。")
+    searched = _searched_and_present(members, attendance, confirmed)
     activity = Activity(
         organization=organization, kind=kind, title=title, held_on=held_on, recorded_by=acting_user
     )
@@ -115,11 +152,26 @@ def activity_record(*, organization, kind, title, held_on, attendance, acting_us
         ):
             member.unreachable_since = None
             member.save(update_fields=["unreachable_since"])
+        if member.pk in searched:
+            rollcall.record_presence(member=member, activity=activity, acting_user=acting_user)
         member_refresh_status(member)
     return activity
 
 
-@audited
+def _searched_and_present(members, attendance, confirmed):
+    """The pks of members marked 参加 while a search for them is open; each must be confirmed."""
+    by_pk = {m.pk: status for m, status in attendance.items()}
+    present = [m.pk for m in members if by_pk[m.pk] == AttendanceStatus.PRESENT]
+    searched = set(rollcall.open_searches(present))
+    unconfirmed = [m.name for m in members if m.pk in searched and m.pk not in set(confirmed)]
+    if unconfirmed:
+        raise ValidationError(
+            f"以下党员有正在查找的失联案件，登记为“参加”须经确认：{'、'.join(unconfirmed)}。"
+        )
+    return searched
+
+
+@service(perm=MANAGE, on="member")
 @transaction.atomic
 def dues_record(*, member, month, amount, paid_on, acting_user):
     payment = DuesPayment(
@@ -128,12 +180,16 @@ def dues_record(*, member, month, amount, paid_on, acting_user):
     if paid_on > _today():
         raise ValidationError({"paid_on": "交纳日期不能晚于今天。"})
     payment.full_clean()
-    payment.save()
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:  # one_payment_per_month, recorded at the same moment by someone else
+        raise ValidationError({"month": "该月党费已登记。"}) from None
     member_refresh_status(member)
     return payment
 
 
-@audited
+@service(perm=MANAGE, on="absence")
 @transaction.atomic
 def absence_record(*, absence, acting_user):
     if absence.expected_return and absence.expected_return < absence.left_on:
@@ -144,9 +200,12 @@ def absence_record(*, absence, acting_user):
     return absence
 
 
-@audited
+@service(perm=MANAGE, on="absence")
 @transaction.atomic
 def absence_close(*, absence, returned_on: date, acting_user):
+    absence = Absence.objects.select_for_update().select_related("member").get(pk=absence.pk)
+    if absence.returned_on:  # a second click, or two at once: the return is recorded once
+        raise ValidationError("该次外出已登记返回。")
     if returned_on < absence.left_on:
         raise ValidationError({"returned_on": "返回日期不能早于外出日期。"})
     absence.returned_on = returned_on
@@ -155,7 +214,7 @@ def absence_close(*, absence, returned_on: date, acting_user):
     return absence
 
 
-@audited
+@service(perm=MANAGE, on="contact")
 @transaction.atomic
 def contact_add(*, contact, acting_user):
     contact.full_clean()
@@ -187,7 +246,7 @@ def letter_validity(issued_on):
     return issued_on + timedelta(days=settings.LIANXIN["INTRODUCTION_LETTER_DAYS"])
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def transfer_out(*, transfer, acting_user):
     """转出: the 四个清楚 are required; a permanent transfer leaves the branch when its 回执 is back."""
@@ -214,7 +273,7 @@ def transfer_out(*, transfer, acting_user):
     return transfer
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def transfer_in(*, transfer, acting_user):
     """转入: the welcome talk (谈心谈话) brings the member back under the branch's management."""
@@ -230,7 +289,7 @@ def transfer_in(*, transfer, acting_user):
     return transfer
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def receipt_record(*, transfer, received_on, acting_user):
     transfer = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
@@ -248,7 +307,7 @@ def receipt_record(*, transfer, received_on, acting_user):
     return transfer
 
 
-@audited
+@service(perm=MANAGE, on="transfer")
 @transaction.atomic
 def follow_up_add(*, transfer, on, note, acting_user):
     if not transfer.receipt_outstanding:

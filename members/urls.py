@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/dues/", views.dues_add, name="dues_add"),
     path("<int:pk>/absences/", views.absence_add, name="absence_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/record-contact/", views.contact_record, name="contact_record"),
     path("absences/<int:pk>/return/", views.absence_return, name="absence_return"),
     path("<int:pk>/transfer-out/", views.transfer_out, name="transfer_out"),
     path("<int:pk>/transfer-in/", views.transfer_in, name="transfer_in"),

@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from lianxin import access
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
-from members import services
+from members import rollcall, services
 from members.forms import (
     AbsenceForm,
     ActivityForm,
     ContactForm,
+    ContactRecordForm,
     DuesForm,
     FollowUpForm,
     MemberForm,
@@ -105,16 +107,30 @@ def _drop_number_from_query(request):
     return redirect(reverse("members:member_list") + (f"?{params.urlencode()}" if params else ""))
 
 
+# 党籍 statuses a search may be opened for (tracing.services.case_open decides; this only hides the link).
+SEARCHABLE = (PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED)
+
+
 def member_detail(request, pk):
     member = _member_or_404(request, pk)
     can_manage = access.can(request.user, MANAGE, member)
     history = member.history.select_related("history_user").order_by("-history_date")[:30]
+    search = rollcall.open_searches([member.pk]).get(member.pk)
+    can_search = access.can(request.user, "log_search", member)
+    if search is not None:  # a contact with a member searched for is recorded on the case
+        contact_url = search.contact_url if can_search else ""
+    else:
+        contact_url = reverse("members:contact_record", args=[member.pk]) if can_manage else ""
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
             "can_manage": can_manage,
+            "open_search": search,
+            "contact_url": contact_url,
+            "can_open_case": search is None and member.party_status in SEARCHABLE and can_search,
+            "contact_records": member.contact_records.select_related("recorded_by")[:12],
             "contacts": member.contacts.all(),
             "attendance": member.attendance.select_related("activity").order_by("-activity__held_on")[:12],
             "dues": member.dues.all()[:12],
@@ -176,12 +192,51 @@ def member_edit(request, pk):
     return _form_page(request, form, f"修改党员信息：{member.name}", cancel_url=url)
 
 
+def contact_record(request, pk):
+    """记录联系. A member with an open search is sent to the case: the contact is recorded there."""
+    member = _member_or_404(request, pk, MANAGE)
+    search = rollcall.open_searches([member.pk]).get(member.pk)
+    if search is not None:
+        messages.info(request, f"{member.name}有正在查找的失联案件，联系情况请在案件中登记。")
+        return redirect(search.contact_url)
+    form = ContactRecordForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(member=member, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            member.refresh_from_db()
+            messages.success(
+                request, f"已记录联系，{member.name}目前联系状态：{member.get_contact_status_display()}。"
+            )
+            return redirect("members:member_detail", pk=member.pk)
+    url = reverse("members:member_detail", args=[member.pk])
+    return _form_page(request, form, "记录联系", subject=member.name, cancel_url=url)
+
+
 def activity_add(request, org_pk):
     branch = _branch_or_404(request, org_pk)
-    members = Member.objects.filter(
-        organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
-    ).order_by("name")
-    form = ActivityForm(request.POST or None, members=members)
+    members = list(
+        Member.objects.filter(
+            organization=branch, party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION]
+        ).order_by("name", "pk")
+    )
+    on_leave = Absence.objects.filter(member__organization=branch, returned_on__isnull=True)
+    kwargs = {
+        "members": members,
+        "on_leave": set(on_leave.values_list("member_id", flat=True)),
+        "searched": rollcall.open_searches([m.pk for m in members]),
+    }
+    if request.method == "POST" and "fill_present" in request.POST:
+        initial, filled = ActivityForm(**kwargs).presence_filled(request.POST)
+        messages.info(
+            request,
+            f"已将 {filled} 名党员设为“参加”（失联、联系不上和正在查找的党员除外），请逐一核对后保存。",
+        )
+        form = ActivityForm(initial=initial, **kwargs)
+        return render(request, "members/activity_form.html", {"form": form, "branch": branch})
+    form = ActivityForm(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_record(
@@ -191,12 +246,17 @@ def activity_add(request, org_pk):
                 held_on=form.cleaned_data["held_on"],
                 attendance=form.attendance(),
                 acting_user=request.user,
+                confirmed=form.confirmed(),
             )
         except ValidationError as exc:
             _apply(form, exc)
         else:
             flagged = activity.attendance.filter(status="unreachable").count()
             note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
+            if form.confirmed():
+                note += (
+                    f"；{len(form.confirmed())} 名正在查找的党员已在其案件中记录取得联系，请到案件中结束查找"
+                )
             messages.success(
                 request, f"已记录组织生活及 {activity.attendance.count()} 名党员的出席情况{note}。"
             )
@@ -236,11 +296,15 @@ def absence_return(request, pk):
     access.require(request.user, MANAGE, absence)
     form = ReturnForm(request.POST or None, absence=absence)
     if request.method == "POST" and form.is_valid():
-        services.absence_close(
-            absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
-        )
-        messages.success(request, "已登记返回。")
-        return redirect("members:member_detail", pk=absence.member.pk)
+        try:
+            services.absence_close(
+                absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "已登记返回。")
+            return redirect("members:member_detail", pk=absence.member.pk)
     url = reverse("members:member_detail", args=[absence.member.pk])
     return _form_page(request, form, "外出返回", subject=f"{absence.member.name}：{absence}", cancel_url=url)
 

@@ -42,6 +42,14 @@ class Submission(models.Model):
         verbose_name = "名册上报"
         verbose_name_plural = "名册上报"
         ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One standing 名册 per unit and date; a returned one may be submitted again.
+            models.UniqueConstraint(
+                fields=["organization", "as_of"],
+                condition=models.Q(status="submitted"),
+                name="one_submitted_roster_per_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.unit_name} {self.as_of} {self.get_status_display()}"

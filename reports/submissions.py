@@ -2,13 +2,12 @@
 
 import io
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from lianxin import access
-from lianxin.audit import audited
 from lianxin.models import Organization
+from lianxin.service import service
 from members.models import Member
 from reports import builders, xlsx
 from reports.models import Submission
@@ -20,13 +19,22 @@ def current(organization, as_of):
     ).first()
 
 
-@audited
+ALREADY = "该排查日期的名册已上报；如需修改，请上级党组织先退回。"
+
+
+def parent_of(submission):
+    """The organization above the submitting one: it receives the 名册 and may return it."""
+    path = submission.organization.path[: -Organization.steplen]
+    return Organization.objects.filter(path=path).first() if path else None
+
+
+@service(perm="export_reports", on="organization")
 @transaction.atomic
 def submission_submit(*, organization, as_of, acting_user):
-    if not access.can(acting_user, "export_reports", organization):
-        raise PermissionDenied
+    # Submitters of one organization queue on its row, so the second sees the first's 名册.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if current(organization, as_of):
-        raise ValidationError("该排查日期的名册已上报；如需修改，请上级党组织先退回。")
+        raise ValidationError(ALREADY)
     members = Member.objects.filter(organization__path__startswith=organization.path)
     stream = io.BytesIO()
     count = xlsx.write_roster(
@@ -46,21 +54,19 @@ def submission_submit(*, organization, as_of, acting_user):
     submission.file.save(
         f"roster-{organization.code}-{as_of}.xlsx", ContentFile(stream.getvalue()), save=False
     )
-    submission.save()
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:  # one_submitted_roster_per_date: a submission that got past the lock
+        submission.file.delete(save=False)
+        raise ValidationError(ALREADY) from None
     return submission
 
 
-@audited
+@service(perm=("review_committee", "approve_department"), on=lambda kw: parent_of(kw["submission"]))
 @transaction.atomic
 def submission_return(*, submission, reason, acting_user):
     submission = Submission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
-    org = submission.organization
-    parent = Organization.objects.filter(path=org.path[: -Organization.steplen]).first()
-    if parent is None or not (
-        access.can(acting_user, "review_committee", parent)
-        or access.can(acting_user, "approve_department", parent)
-    ):
-        raise PermissionDenied
     if submission.status != Submission.Status.SUBMITTED:
         raise ValidationError("该名册已退回。")
     if not reason.strip():

@@ -47,3 +47,11 @@ class CaseFactory(factory.django.DjangoModelFactory):
     lost_since = date(2025, 10, 1)
     reason = LossReason.MIGRANT_WORK
     status = CaseStatus.OPEN
+
+
+def branch_officer(code="610581001001"):
+    """The branch's 组织委员 (seed_base gives every branch one): a second person with decide_branch,
+    so the secretary's proposal can be decided by someone else (separation of duties)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=f"zz_{code}")

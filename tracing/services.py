@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lianxin import access
-from lianxin.audit import audited
+from lianxin.service import service
 from members.models import Member, PartyStatus
 from members.services import member_record_contact
 from tracing import rules
@@ -16,10 +15,14 @@ from tracing.models import (
     AssistanceRequest,
     AttemptResult,
     CaseStatus,
+    CensusPeriod,
     LossReason,
     LostContactCase,
     SearchAttempt,
 )
+
+LOG = "log_search"
+COMMITTEE = "review_committee"  # the committee's second search of unreachable cases
 
 ATTACHMENT_TYPES = {
     ".jpg": b"\xff\xd8\xff",
@@ -50,7 +53,7 @@ def check_attachment(upload):
         raise ValidationError({"attachment": "附件内容与文件类型不符，请上传真实的图片或 PDF 文件。"})
 
 
-@audited
+@service(perm=LOG, on="member")
 @transaction.atomic
 def case_open(
     *, member, acting_user, reason=LossReason.OTHER, reason_remark="", lost_since=None, lost_since_reason=""
@@ -87,7 +90,7 @@ def case_open(
     return case
 
 
-@audited
+@service(perm=LOG, on="case")
 @transaction.atomic
 def case_update(*, case, acting_user, reason, reason_remark, findings, lost_since=None, lost_since_reason=""):
     case = LostContactCase.objects.select_for_update().get(pk=case.pk)
@@ -103,7 +106,7 @@ def case_update(*, case, acting_user, reason, reason_remark, findings, lost_sinc
     return case
 
 
-@audited
+@service(perm=lambda kw: COMMITTEE if kw.get("by_committee") else LOG, on="case")
 @transaction.atomic
 def attempt_log(
     *,
@@ -168,7 +171,7 @@ def channels_tried(case):
     return rules.counted_channels(case.attempts.values_list("channel", "by_committee", "superseded_by"))
 
 
-@audited
+@service(perm=LOG, on="case")
 @transaction.atomic
 def case_close(*, case, acting_user, outcome, closed_on=None, evidence="", findings=None):
     """outcome: CaseStatus.CONTACTED, DECEASED or UNREACHABLE."""
@@ -203,7 +206,7 @@ def case_close(*, case, acting_user, outcome, closed_on=None, evidence="", findi
     return case
 
 
-@audited
+@service(perm=COMMITTEE, on="case")
 @transaction.atomic
 def second_search_complete(*, case, acting_user, findings, done_on=None):
     """The committee finishes its second search; the case is then on the 登记表."""
@@ -224,11 +227,9 @@ def attempt_contacted(attempt):
     return attempt.result == AttemptResult.CONTACTED
 
 
-@audited
+@service(perm=LOG, on="case")
 @transaction.atomic
 def assistance_request(*, case, to_organization, text, acting_user):
-    if not access.can(acting_user, "log_search", case):
-        raise PermissionDenied
     if case.status not in (CaseStatus.OPEN, CaseStatus.UNREACHABLE):
         raise ValidationError("案件已结束，不能再请求协查。")
     if not text.strip():
@@ -244,12 +245,10 @@ def assistance_request(*, case, to_organization, text, acting_user):
     )
 
 
-@audited
+@service(perm=LOG, on="request")
 @transaction.atomic
 def assistance_answer(*, request, text, acting_user):
     request = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
-    if not access.can(acting_user, "log_search", request):
-        raise PermissionDenied
     if request.answered_on:
         raise ValidationError("该协查请求已答复。")
     if not text.strip():
@@ -257,3 +256,15 @@ def assistance_answer(*, request, text, acting_user):
     request.answer_text, request.answered_by, request.answered_on = text, acting_user, timezone.localdate()
     request.save()
     return request
+
+
+@service(perm="export_reports", on="organization")
+@transaction.atomic
+def census_open(*, organization, name, starts_on, ends_on, acting_user):
+    """排查: the organization searches its subtree between two dates (its 名册 is as of the end)."""
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+    period = CensusPeriod(organization=organization, name=name, starts_on=starts_on, ends_on=ends_on)
+    period.full_clean()
+    period.save()
+    return period

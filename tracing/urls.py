@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracing import attachments, views
+from tracing import assistance_views, attachments, contact_views, views
 
 app_name = "tracing"
 urlpatterns = [
@@ -11,9 +11,10 @@ urlpatterns = [
     path("<int:pk>/attempts/", views.attempt_add, name="attempt_add"),
     path("attempts/<int:pk>/attachment/", attachments.attempt_attachment, name="attempt_attachment"),
     path("<int:pk>/close/", views.case_close, name="case_close"),
+    path("<int:pk>/contact/", contact_views.case_contact, name="case_contact"),
     path("<int:pk>/second-search/", views.second_search_done, name="second_search_done"),
-    path("<int:pk>/assistance/", views.assistance_request, name="assistance_request"),
-    path("assistance/<int:pk>/answer/", views.assistance_answer, name="assistance_answer"),
+    path("<int:pk>/assistance/", assistance_views.assistance_request, name="assistance_request"),
+    path("assistance/<int:pk>/answer/", assistance_views.assistance_answer, name="assistance_answer"),
     path("open/<int:member_pk>/", views.case_open, name="case_open"),
     path("open/<int:member_pk>/quick/", views.case_quick_open, name="case_quick_open"),
 ]

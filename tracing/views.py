@@ -3,14 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access
-from lianxin.audit import acting_as
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
@@ -18,16 +17,16 @@ from lianxin.queries import filter_choices
 from members.models import Member
 from members.status import add_months
 from tracing import services
+from tracing.closing import close_conditions, contacted_attempt
+from tracing.corrections import attempt_to_correct, correction_initial, mark_corrections
 from tracing.forms import (
-    AssistanceAnswerForm,
-    AssistanceRequestForm,
     AttemptForm,
     CaseEditForm,
     CloseForm,
     OpenCaseForm,
     SecondSearchForm,
 )
-from tracing.models import AssistanceRequest, CaseStatus, CensusPeriod, Channel, LossReason, SearchAttempt
+from tracing.models import CaseStatus, CensusPeriod, Channel, LossReason, SearchAttempt
 from tracing.periods import case_lost_period
 from tracing.queries import cases_visible_to, is_helper_only
 
@@ -99,9 +98,11 @@ def case_list(request):
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
     attempts = list(case.attempts.select_related("searcher", "supersedes").order_by("searched_at", "pk"))
-    superseded = {a.supersedes_id for a in attempts if a.supersedes_id}
     last_channel = attempts[-1].channel if attempts else Channel.PHONE
     can_log = access.can(request.user, LOG, case)
+    mark_corrections(attempts, case, can_log=can_log)
+    # The chain of every disposition in a fixed number of queries (the template walks them).
+    prefetch_related_objects([case], "dispositions__steps__acting_user", "dispositions__steps__organization")
     form = AttemptForm(
         initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": last_channel}
     )
@@ -110,7 +111,6 @@ def case_detail(request, pk):
         "case": case,
         "member": case.member,
         "attempts": attempts,
-        "superseded": superseded,
         "can_log": can_log and case.status == CaseStatus.OPEN,
         "can_second_search": can_log
         and case.status == CaseStatus.UNREACHABLE
@@ -128,6 +128,8 @@ def case_detail(request, pk):
             "to_organization", "requested_by", "answered_by"
         ),
         "can_request_help": can_log and case.status in (CaseStatus.OPEN, CaseStatus.UNREACHABLE),
+        "conditions": close_conditions(case, attempts, can_fill=can_log) if case.is_open else [],
+        "contacted": contacted_attempt(attempts) if case.is_open else None,
     }
     for item in context["assistance"]:
         item.can_answer = not item.answered_on and access.can(request.user, LOG, item)
@@ -156,7 +158,7 @@ def case_open(request, member_pk):
             "form": form,
             "title": "立案查找",
             "subject": f"{member.name} · {member.organization.name}",
-            "intro": "失联超过六个月的党员，党支部应主动寻找联系。",
+            "intro": "党员联系不上、失控或失联，党支部都应立即查找：立案后逐次登记每一次查找。",
             "submit_label": "立案",
             "cancel_url": reverse("members:member_detail", args=[member.pk]),
         },
@@ -214,47 +216,58 @@ def case_edit(request, pk):
 
 
 def attempt_add(request, pk):
-    case = _case_or_404(request, pk, LOG)
-    by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
+    case = _case_or_404(request, pk, access.VIEW)
+    original = attempt_to_correct(request, case)
+    if original is not None:
+        by_committee = original.by_committee
+        initial = correction_initial(original)
+    else:
+        by_committee = request.GET.get("second") == "1" or request.POST.get("second") == "1"
+        initial = {"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    # the committee's second search needs the committee's right; any other attempt, log_search
+    access.require(request.user, services.COMMITTEE if by_committee else LOG, case)
     form = AttemptForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"searched_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+        request.POST or None, request.FILES or None, initial=initial, correcting=original is not None
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        supersedes = None
-        if data.get("supersedes"):
-            supersedes = SearchAttempt.objects.filter(case=case, pk=data["supersedes"]).first()
-            if supersedes is None:
-                form.add_error(None, "要更正的记录不存在。")
-        if not form.errors:
-            try:
-                services.attempt_log(
-                    case=case,
-                    acting_user=request.user,
-                    channel=data["channel"],
-                    process=data["process"],
-                    result=data["result"],
-                    searched_at=data["searched_at"],
-                    witness=data["witness"],
-                    remark=data["remark"],
-                    attachment=data.get("attachment"),
-                    supersedes=supersedes,
-                    correction_reason=data["correction_reason"],
-                    by_committee=by_committee,
-                )
-            except ValidationError as exc:
-                _apply(form, exc)
-            else:
-                messages.success(request, "已登记查找记录。")
-                return redirect("tracing:case_detail", pk=case.pk)
+        try:
+            services.attempt_log(
+                case=case,
+                acting_user=request.user,
+                channel=data["channel"],
+                process=data["process"],
+                result=data["result"],
+                searched_at=data["searched_at"],
+                witness=data["witness"],
+                remark=data["remark"],
+                attachment=data.get("attachment"),
+                supersedes=original,
+                correction_reason=data.get("correction_reason", ""),
+                by_committee=by_committee,
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request, "已更正查找记录，原记录保留并标为已更正。" if original else "已登记查找记录。"
+            )
+            return redirect("tracing:case_detail", pk=case.pk)
+    if original is not None:
+        title = "更正查找记录"
+        intro = (
+            f"更正 {timezone.localtime(original.searched_at):%Y-%m-%d %H:%M} 的记录：原记录保留，"
+            "显示为已更正（划线），统计以更正后的记录为准。原附件保留在原记录中。"
+        )
+    else:
+        title, intro = ("登记党委再次查找" if by_committee else "登记查找记录"), ""
     return render(
         request,
         "form_page.html",
         {
             "form": form,
-            "title": "登记党委再次查找" if by_committee else "登记查找记录",
+            "title": title,
+            "intro": intro,
             "subject": str(case.member),
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
         },
@@ -263,7 +276,10 @@ def attempt_add(request, pk):
 
 def case_close(request, pk):
     case = _case_or_404(request, pk, LOG)
-    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    initial = {"closed_on": timezone.localdate()}
+    if request.GET.get("outcome") in CaseStatus.values:
+        initial["outcome"] = request.GET["outcome"]
+    form = CloseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
@@ -278,19 +294,16 @@ def case_close(request, pk):
         else:
             messages.success(request, "查找已结束。")
             return redirect("tracing:case_detail", pk=case.pk)
-    tried = services.channels_tried(case)
-    intro = (
-        f"已通过 {len(tried)} 种渠道查找；认定“经多方努力确实无法取得联系”须至少 {services.min_channels()} 种，"
-        "并已填写失联党员表现调查核实情况。"
-    )
+    attempts = list(case.attempts.order_by("searched_at", "pk"))
     return render(
         request,
-        "form_page.html",
+        "tracing/case_close.html",
         {
             "form": form,
+            "case": case,
             "title": "结束查找",
             "subject": str(case.member),
-            "intro": intro,
+            "conditions": close_conditions(case, attempts, can_fill=True) if case.is_open else [],
             "submit_label": "确认结束查找",
             "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
         },
@@ -335,61 +348,6 @@ def lost_without_case(user):
     )
 
 
-def assistance_request(request, pk):
-    case = _case_or_404(request, pk, LOG)
-    form = AssistanceRequestForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assistance_request(
-                case=case,
-                to_organization=form.cleaned_data["to_organization"],
-                text=form.cleaned_data["text"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "协查请求已发出，对方党组织可查看本案件并答复。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "请求协查",
-            "subject": str(case.member),
-            "intro": "对方党组织只能看到本案件，看不到本支部的其他党员和案件。",
-            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
-    )
-
-
-def assistance_answer(request, pk):
-    item = access.get_or_404(
-        request.user, access.VIEW, AssistanceRequest.objects.select_related("case__member"), pk=pk
-    )
-    access.require(request.user, LOG, item)
-    form = AssistanceAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assistance_answer(request=item, text=form.cleaned_data["text"], acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已答复协查请求。")
-            return redirect("tracing:case_detail", pk=item.case_id)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "答复协查",
-            "subject": item.request_text,
-            "cancel_url": reverse("tracing:case_detail", args=[item.case_id]),
-        },
-    )
-
-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -424,13 +382,16 @@ def census_list(request):
     form = CensusForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         access.require(request.user, "export_reports", form.cleaned_data["organization"])
-        with acting_as(request.user):
-            period = form.save()
-        messages.success(
-            request,
-            f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
-        )
-        return redirect("tracing:census_list")
+        try:
+            period = services.census_open(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
+            )
+            return redirect("tracing:census_list")
     return render(
         request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
     )

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from lianxin import access
 from lianxin.audit import acting_as
 from lianxin.models import Organization, OrgKind
+from lianxin.service import REFUSED, service
 from members.importing.columns import LABELS
 from members.importing.models import ImportBatch, ImportRecord
 from members.importing.parsing import FileError, read_rows
@@ -120,9 +120,8 @@ def _member_from(data, today):
     return member
 
 
+@service(perm="manage_members", on="org")
 def import_file(*, path, filename, org, acting_user, dry_run=False, progress=None):
-    if not access.can(acting_user, "manage_members", org):
-        raise PermissionDenied
     with tempfile.TemporaryFile() as spool:
         report, existing = check(path, filename, org, progress=progress, spool=spool)
         if report.errors:
@@ -208,12 +207,13 @@ def last_batch(user):
     )
 
 
+@service(perm="manage_members", on="batch")
 @transaction.atomic
 def rollback(*, batch, acting_user):
     """Undo an import: only the records it created or changed, and only if nothing touched them since."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.user_id != acting_user.pk:
-        raise PermissionDenied
+    if batch.user_id != acting_user.pk:  # and only by the user who imported
+        raise PermissionDenied(REFUSED)
     if batch.rolled_back_at:
         raise ValidationError("该次导入已撤销。")
     if last_batch(acting_user) != batch:

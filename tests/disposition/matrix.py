@@ -3,6 +3,7 @@
 from disposition import services
 from disposition.outcomes import Outcome
 from tests.access_matrix import Entry
+from tests.factories import branch_officer
 from tests.tracing.matrix import case
 
 
@@ -12,7 +13,7 @@ def _disposition(world):
         case=c,
         outcome=Outcome.LAPSED_REMOVE,
         proposal="拟作自行脱党除名",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),  # so branch_a1 may decide its first stage (separation of duties)
     )
     return {"pk": d.pk}
 

@@ -13,7 +13,7 @@ from disposition.chain import stages_for
 from disposition.models import Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import CONTACTED_COLUMNS, NOT_CONTACTED_COLUMNS, Outcome, stats_column
 from members.models import MembershipType, PartyStatus
-from tests.factories import CaseFactory, MemberFactory
+from tests.factories import CaseFactory, MemberFactory, branch_officer
 from tests.faults import InjectedFault, fail_after
 
 
@@ -52,8 +52,9 @@ def _case(world, org, status="unreachable", **member):
 
 
 def _users(world):
+    """Who decides each tier's stages: at the branch the 组织委员, since branch_a1 proposes."""
     return {
-        "branch": world.users["branch_a1"],
+        "branch": branch_officer(),
         "committee": world.users["committee_a"],
         "department": world.users["county"],
     }
@@ -388,7 +389,7 @@ def test_two_approvers_at_once_leave_exactly_one_step():
         stage="branch_committee",
         decision="agree",
         opinion="同意",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),
         meeting={"meeting_date": timezone.localdate()},
     )
     barrier = threading.Barrier(2)
@@ -435,7 +436,7 @@ def test_batch_approval_decides_each_waiting_step_and_skips_the_rest(world, org,
             stage="branch_committee",
             decision="agree",
             opinion="同意",
-            acting_user=world.users["branch_a1"],
+            acting_user=branch_officer(),
             meeting={"meeting_date": timezone.localdate()},
         )
         ds.append(d)

@@ -13,7 +13,7 @@ from disposition import services as disposition_services
 from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome
 from members.models import PartyStatus
-from tests.factories import CaseFactory, MemberFactory
+from tests.factories import CaseFactory, MemberFactory, branch_officer
 from tracing.models import LostContactCase, SearchAttempt
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,7 +82,7 @@ def test_committee_and_county_approve_a_removal(world, org, browser, live_server
         stage="branch_committee",
         decision="agree",
         opinion="支委会同意",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),  # the secretary proposed: another officer decides
         meeting={"meeting_date": timezone.localdate()},
     )
 
@@ -110,7 +110,7 @@ def test_committee_and_county_approve_a_removal(world, org, browser, live_server
         stage="general_meeting",
         decision="agree",
         opinion="党员大会通过",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),
         meeting={"meeting_date": timezone.localdate(), "present": 3, "votes_for": 3},
     )
     _decide(committee, d, "党委审核同意")

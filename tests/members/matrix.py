@@ -123,6 +123,13 @@ ENTRIES = {
         may_post=BRANCH_ROLES,
         expect_get={"committee_a": 403, "county": 403},
     ),
+    # 记录联系 is the branch's (manage_members); a member with an open case is sent to the case instead.
+    "members:contact_record": Entry(
+        build=_member,
+        post=lambda w, k: {"on": "2026-10-01", "kind": "phone", "note": "电话联系上本人"},
+        may_post=BRANCH_ROLES,
+        expect_get=ONLY_BRANCH,
+    ),
     "members:absence_return": Entry(
         build=_absence,
         post=lambda w, k: {"returned_on": "2026-10-01"},

@@ -15,7 +15,7 @@ from disposition.models import Disposition, DispositionStatus
 from disposition.outcomes import Outcome
 from lianxin.models import Disclosure
 from reports import builders
-from tests.factories import CaseFactory, MemberFactory
+from tests.factories import CaseFactory, MemberFactory, branch_officer
 from tracing.models import CaseStatus
 
 AS_OF = date(2026, 11, 1)
@@ -283,7 +283,7 @@ def test_record_shows_names_in_force_at_each_step(world, org, client_for, tmp_pa
         stage="branch_committee",
         decision="agree",
         opinion="同意",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),  # not the proposer (separation of duties)
         meeting={"meeting_date": date(2026, 9, 1)},
         decided_on=date(2026, 9, 1),
     )

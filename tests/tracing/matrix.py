@@ -111,6 +111,12 @@ ENTRIES = {
         may_post=SEARCHERS,
         expect_get=NOT_SEARCHER,
     ),
+    "tracing:case_contact": Entry(
+        build=_case,
+        post=lambda w, k: {"on": "2026-10-01", "kind": "phone", "note": "电话联系上本人", "confirm": "on"},
+        may_post=SEARCHERS,
+        expect_get=NOT_SEARCHER,
+    ),
     "tracing:second_search_done": Entry(
         build=_unreachable_case,
         post=lambda w, k: {"findings": "再次查找无果", "confirm": "on"},

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from lianxin.models import Organization
@@ -15,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="党组织代码（导入到其下的党支部）")
-        parser.add_argument("--user", default="admin", help="记录为导入人的用户名")
+        parser.add_argument(
+            "--user", required=True, help="导入人的用户名（须在该党组织任有管理党员权限的职务）"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
 
     def handle(self, *args, file, org, user, dry_run, **options):
@@ -39,6 +42,8 @@ class Command(BaseCommand):
             )
         except FileError as exc:
             raise CommandError(str(exc)) from None
+        except PermissionDenied:
+            raise CommandError(f"用户 {user} 没有在 {organization.name} 管理党员的权限，未导入。") from None
         if report.errors:
             for e in report.errors[:200]:
                 value = (

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lianxin', '0005_disclosure_search_and_attachment_kinds'),
+        ('lianxin', '0006_branch_committee_decides'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

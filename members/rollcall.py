@@ -1,0 +1,45 @@
+"""Open searches, as seen from members: a hook another app (tracing) registers into.
+
+A member marked 参加 at a roll call, or contacted, while a search for them is open must not be
+silently returned to 正常: the secretary confirms, and the app holding the search records the
+contact on its side (an attempt on the case). members may not import that app (layers:
+lianxin ← members ← tracing), so the app registers a provider here when it is ready.
+
+A provider is any object (tracing registers a module) with:
+- `open_for(member_ids) -> {member_id: OpenSearch}` — one query for all the ids;
+- `record_presence(*, member, activity, acting_user)` — inside the roll call's transaction; does
+  nothing when it holds no open search for the member.
+"""
+
+from dataclasses import dataclass
+
+_providers = []
+
+
+@dataclass(frozen=True)
+class OpenSearch:
+    label: str  # what the secretary reads: "2026-06-01 立案查找"
+    url: str  # the search's page
+    contact_url: str  # where a contact with the member is recorded against the search
+
+
+def register(provider):
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def open_searches(member_ids):
+    """{member_id: OpenSearch} for the members with an open search."""
+    ids = list(member_ids)
+    found = {}
+    if not ids:
+        return found
+    for provider in _providers:
+        found.update(provider.open_for(ids))
+    return found
+
+
+def record_presence(*, member, activity, acting_user):
+    """The confirmed presence of a searched-for member, recorded by the provider holding the search."""
+    for provider in _providers:
+        provider.record_presence(member=member, activity=activity, acting_user=acting_user)

@@ -4,22 +4,28 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from lianxin import access
 from lianxin.disclosure import disclosure_record
 from lianxin.jobs import registry
 from lianxin.jobs.models import Job
 from lianxin.jobs.runner import run_job
 from lianxin.models import Disclosure
+from lianxin.service import REFUSED, service
 
 PERSONAL_FIELDS = ["身份证号", "联系电话"]
 
 
+def _kind_perm(kwargs):
+    return registry.get(kwargs["kind"]).perm
+
+
+def _job_perm(kwargs):
+    return registry.get(kwargs["job"].kind).perm
+
+
+@service(perm=_kind_perm, on="organization")
 def job_start(*, acting_user, kind, organization, title, params=None):
     """Queue a job of `kind` for `organization` and return it (the worker takes it from there;
     the immediate backend of the tests has already run it). `params`: JSON, no personal numbers."""
-    spec = registry.get(kind)
-    if not access.can(acting_user, spec.perm, organization):
-        raise PermissionDenied
     with transaction.atomic():
         job = Job.objects.create(
             user=acting_user, organization=organization, kind=kind, title=title[:200], params=params or {}
@@ -38,15 +44,15 @@ def own_job(user, pk):
     return job
 
 
+@service(perm=_job_perm, on=lambda kwargs: kwargs["job"].organization)
 def job_download(*, acting_user, job):
     """Check that the file may still be handed out and record it; the caller streams `job.file`.
 
     The job must be the user's own, its organization still within what the user may export
-    (rights change; the file does not), and its file still kept."""
+    (rights change; the file does not: the declaration checks it), and its file still kept."""
     if job.user_id != acting_user.pk:
-        raise Http404
+        raise PermissionDenied(REFUSED)
     spec = registry.get(job.kind)
-    access.require(acting_user, spec.perm, job.organization)
     if not job.downloadable():
         raise Http404
     if spec.personal:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxin import access
 from lianxin.jobs import recovery, registry
 from lianxin.jobs.models import Job
 from lianxin.jobs.services import job_download, own_job
@@ -62,6 +63,8 @@ def job_status(request, pk):
 
 def job_file(request, pk):
     job = own_job(request.user, pk)
+    # 404 when the organization has left the user's scope, 403 when only the right to export went.
+    access.require(request.user, registry.get(job.kind).perm, job.organization)
     spec = job_download(acting_user=request.user, job=job)
     try:
         handle = job.file.open("rb")

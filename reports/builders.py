@@ -94,11 +94,16 @@ def roster_rows(members, as_of: date, path_prefix=""):
         )
 
 
+def register_cases(cases, as_of: date):
+    """Cases still not contacted after the committee's second search by `as_of`: the 登记表's."""
+    return cases.filter(status=CaseStatus.UNREACHABLE, second_search_done_on__lte=as_of)
+
+
 def register_rows(cases, as_of: date, path_prefix=""):
-    """Cases still not contacted after the committee's second search: the 登记表."""
+    """The 登记表 rows; organization names as they were on the census end (from history)."""
     names = names_as_of(path_prefix, as_of)
     cases = (
-        cases.filter(status=CaseStatus.UNREACHABLE, second_search_done_on__lte=as_of)
+        register_cases(cases, as_of)
         .select_related("member", "organization")
         .order_by("organization__path", "member__name", "pk")
     )

@@ -24,6 +24,13 @@ class Outcome:
     summary: str = ""  # one line for the job's page ("导入完成：新增 …")
 
 
+def counted(rows, progress, total):
+    """The rows, reporting each one done (Progress writes only about once a second)."""
+    for done, row in enumerate(rows, start=1):
+        yield row
+        progress(done, total)
+
+
 @dataclass(frozen=True)
 class JobKind:
     key: str
@@ -36,6 +43,11 @@ class JobKind:
     personal: bool = True
     # Shown when the worker stopped in the middle: what the user should do again.
     interrupted: str = INTERRUPTED
+    # The page the job's page links back to: (label, job -> URL), e.g. ("报表", …).
+    back: tuple | None = None
+
+    def back_link(self, job):
+        return (self.back[0], self.back[1](job)) if self.back else None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -51,6 +63,11 @@ def get(key):
         return _KINDS[key]
     except KeyError:
         raise LookupError(f"no job kind registered as {key!r}") from None
+
+
+def back_link(job):
+    kind = _KINDS.get(job.kind)
+    return kind.back_link(job) if kind else None
 
 
 def label(key):

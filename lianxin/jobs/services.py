@@ -6,7 +6,7 @@ from django.http import Http404
 
 from lianxin.disclosure import disclosure_record
 from lianxin.jobs import registry
-from lianxin.jobs.models import Job
+from lianxin.jobs.models import UNFINISHED, Job
 from lianxin.jobs.runner import run_job
 from lianxin.models import Disclosure
 from lianxin.service import REFUSED, service
@@ -25,10 +25,20 @@ def _job_perm(kwargs):
 @service(perm=_kind_perm, on="organization")
 def job_start(*, acting_user, kind, organization, title, params=None):
     """Queue a job of `kind` for `organization` and return it (the worker takes it from there;
-    the immediate backend of the tests has already run it). `params`: JSON, no personal numbers."""
+    the immediate backend of the tests has already run it). `params`: JSON, no personal numbers.
+
+    The same request while an identical job is still waiting or running (a double click, a page
+    reloaded) returns that job instead of starting the same province-wide export twice."""
+    params = params or {}
     with transaction.atomic():
+        same = Job.objects.filter(
+            user=acting_user, kind=kind, organization=organization, status__in=UNFINISHED
+        ).order_by("-pk")
+        for job in same:
+            if job.params == params:
+                return job
         job = Job.objects.create(
-            user=acting_user, organization=organization, kind=kind, title=title[:200], params=params or {}
+            user=acting_user, organization=organization, kind=kind, title=title[:200], params=params
         )
         result = run_job.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])

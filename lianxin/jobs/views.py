@@ -38,6 +38,7 @@ def job_detail(request, pk):
         {
             "job": job,
             "kind_label": registry.label(job.kind),
+            "back": registry.back_link(job),
             "status": job.shown_status(),
             "downloadable": job.downloadable(),
         },

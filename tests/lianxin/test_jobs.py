@@ -256,3 +256,12 @@ def test_running_jobs_elsewhere_are_judged_by_their_progress(world, settings):
         JobStatus.FAILED,
         JobStatus.FAILED,
     ]
+
+
+def test_the_same_request_while_it_runs_returns_the_same_job(world):
+    running = start(world, rows=5)
+    Job.objects.filter(pk=running.pk).update(status=JobStatus.QUEUED)
+    assert start(world, rows=5) == running  # a double click, a reloaded page
+    assert start(world, rows=6) != running  # other parameters: another job
+    finished = start(world, rows=6)
+    assert start(world, rows=6) != finished  # a finished one is not reused: the data may have moved on

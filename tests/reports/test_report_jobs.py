@@ -4,11 +4,14 @@ import io
 import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
 from lianxin.jobs.models import Job, JobStatus
+from lianxin.jobs.services import job_start
 from lianxin.models import Disclosure
+from reports.models import Submission
 from tests.factories import CaseFactory, MemberFactory
 from tracing.models import CaseStatus
 
@@ -103,3 +106,82 @@ def test_the_period_must_be_in_order_and_not_in_the_future(world, org, client_fo
 def test_the_reports_page_links_to_the_batch_and_to_my_exports(world, client_for):
     page = client_for("committee_a").get(reverse("reports:index")).content.decode()
     assert reverse("reports:records_batch") in page and reverse("jobs:list") in page
+
+
+def _xlsx_rows(content):
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return [row for row in sheet.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)]
+
+
+def test_a_roster_on_the_worker_is_the_roster_of_the_page(world, org, client_for):
+    for n in range(3):
+        lost = MemberFactory(organization=org("branch_a1"), name=f"失联{n}", last_contact_on=date(2025, 1, 1))
+        CaseFactory(member=lost, opened_by=world.users["branch_a1"], lost_since=date(2025, 1, 1))
+    client = client_for("committee_a")
+    job = job_start(
+        acting_user=world.users["committee_a"],
+        kind="roster",
+        organization=org("committee_a"),
+        title="名册",
+        params={"as_of": "2026-11-01"},
+    )
+    assert job.status == JobStatus.DONE and (job.done, job.total, job.rows) == (3, 3, 3)
+    assert job.filename == f"失联党员名册-{org('committee_a').name}-2026-11-01.xlsx"
+    from_job = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    from_page = client.get(
+        reverse("reports:roster_xlsx"), {"org": org("committee_a").pk, "as_of": "2026-11-01"}
+    ).content
+    assert _xlsx_rows(from_job) == _xlsx_rows(from_page) and len(_xlsx_rows(from_job)) == 3
+
+
+def test_a_register_on_the_worker_lists_the_cases_after_the_second_search(world, org, client_for):
+    member = MemberFactory(organization=org("branch_a1"), name="赵仍未联", last_contact_on=date(2025, 1, 1))
+    CaseFactory(
+        member=member,
+        opened_by=world.users["branch_a1"],
+        status=CaseStatus.UNREACHABLE,
+        closed_on=date(2026, 8, 1),
+        second_search_done_on=date(2026, 9, 1),
+    )
+    job = job_start(
+        acting_user=world.users["committee_a"],
+        kind="register",
+        organization=org("committee_a"),
+        title="登记表",
+        params={"as_of": "2026-11-01"},
+    )
+    assert (job.status, job.total, job.rows) == (JobStatus.DONE, 1, 1)
+    content = b"".join(
+        client_for("committee_a").get(reverse("jobs:download", args=[job.pk])).streaming_content
+    )
+    assert [row[1] for row in _xlsx_rows(content)] == ["赵仍未联"]
+
+
+def test_a_submission_on_the_worker_freezes_the_roster_and_links_back(world, org, client_for):
+    lost = MemberFactory(organization=org("branch_a1"), name="孙失联", last_contact_on=date(2025, 1, 1))
+    CaseFactory(member=lost, opened_by=world.users["branch_a1"], lost_since=date(2025, 1, 1))
+    job = job_start(
+        acting_user=world.users["branch_a1"],
+        kind="submission",
+        organization=org("branch_a1"),
+        title="逐级上报",
+        params={"as_of": "2026-11-01"},
+    )
+    assert job.status == JobStatus.DONE and not job.file and (job.done, job.total) == (1, 1)
+    submission = Submission.objects.get()
+    assert (submission.rows, submission.submitted_by) == (1, world.users["branch_a1"])
+    assert job.summary == f"已上报 {org('branch_a1').name} 2026-11-01 的失联党员名册，共 1 人。"
+    page = client_for("branch_a1").get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    back = f"{reverse('reports:submission_status')}?org={org('branch_a1').pk}&amp;as_of=2026-11-01"
+    assert f'<a href="{back}">返回逐级上报</a>' in page and job.summary in page
+    again = job_start(
+        acting_user=world.users["branch_a1"],
+        kind="submission",
+        organization=org("branch_a1"),
+        title="逐级上报",
+        params={"as_of": "2026-11-01"},
+    )
+    assert (
+        again.status == JobStatus.FAILED
+        and again.error == "该排查日期的名册已上报；如需修改，请上级党组织先退回。"
+    )

@@ -7,6 +7,7 @@ ALLOWED_HOSTS  comma-separated
 """
 
 import os
+from copy import deepcopy
 from datetime import timedelta
 from pathlib import Path
 
@@ -116,6 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+# Progress of long work is written on a connection of its own (lianxin/jobs/runner.py), so a job's
+# page sees it move while the job's own transaction (a big import's) is open. PostgreSQL only:
+# SQLite has one writer at a time; tests run their jobs inside the test's own transaction.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING:
+    DATABASES["progress"] = deepcopy(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

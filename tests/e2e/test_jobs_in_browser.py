@@ -2,6 +2,8 @@
 under the strict CSP), the page turns into the download when the job is done, and 我的导出 fits
 a phone."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -42,7 +44,7 @@ def test_the_bar_moves_with_the_worker_and_the_file_follows(world, org, session)
     with page.expect_download() as download:
         page.click("text=下载 测试文件.txt")
     assert download.value.suggested_filename == "测试文件.txt"
-    assert open(download.value.path(), encoding="utf-8").read().count("行\n") == 100
+    assert Path(download.value.path()).read_text(encoding="utf-8").count("行\n") == 100
 
 
 def test_my_exports_on_a_phone(world, org, session):

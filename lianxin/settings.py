@@ -1,6 +1,7 @@
 """lianxin settings, configured from the environment.
 
 DATABASE_URL   sqlite:///… (default: db.sqlite3 beside manage.py) or postgres://…
+DATABASE_REPLICA_URL  postgres://… of a streaming standby the reports read from (optional)
 SECRET_KEY     required unless DEBUG
 DEBUG          "1"/"true" to enable
 ALLOWED_HOSTS  comma-separated
@@ -117,6 +118,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+# Reports read from a streaming replica when there is one (lianxin/replica.py). In tests the
+# replica alias points at the same test database on the standby, which gets it by replication.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to be PostgreSQL (its primary).")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["lianxin.replica.ReportReadsRouter"]
+    MIDDLEWARE.append("lianxin.replica.ReadYourWritesMiddleware")
+    # Most tests run inside one uncommitted transaction the standby cannot see: there the
+    # reports read from the primary, except in the tests that turn this on (test_replica.py).
+    REPORTS_FROM_REPLICA = not TESTING
+    REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)  # read your writes for this long
+    REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)  # after the replica failed
 # Progress of long work is written on a connection of its own (lianxin/jobs/runner.py), so a job's
 # page sees it move while the job's own transaction (a big import's) is open. PostgreSQL only:
 # SQLite has one writer at a time; tests run their jobs inside the test's own transaction.

@@ -13,6 +13,8 @@ A provider is any object (tracing registers a module) with:
 
 from dataclasses import dataclass
 
+from lianxin.service import service
+
 _providers = []
 
 
@@ -39,6 +41,7 @@ def open_searches(member_ids):
     return found
 
 
+@service(perm="manage_members", on="member")
 def record_presence(*, member, activity, acting_user):
     """The confirmed presence of a searched-for member, recorded by the provider holding the search."""
     for provider in _providers:

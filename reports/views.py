@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lianxin import access
 from lianxin.disclosure import disclosure_record
 from lianxin.models import Disclosure, Organization, OrgKind, Post
+from lianxin.replica import report_reads
 from members.models import Member
 from reports import builders, pdf, submissions, xlsx
 from reports.layout import REMARKS, TITLE, header_html_rows
@@ -65,6 +66,7 @@ def _members(request, org):
     )
 
 
+@report_reads
 def roster_xlsx(request):
     org, as_of = _org_and_date(request)
     stream = io.BytesIO()
@@ -86,6 +88,7 @@ def roster_xlsx(request):
     return _download(stream.getvalue(), _quote(f"失联党员名册-{org.name}-{as_of}.xlsx"), XLSX, request)
 
 
+@report_reads
 def register_xlsx(request):
     org, as_of = _org_and_date(request)
     cases = cases_visible_to(request.user).filter(organization__path__startswith=org.path)
@@ -110,6 +113,7 @@ def register_xlsx(request):
     )
 
 
+@report_reads
 def statistics(request):
     org, as_of = _org_and_date(request)
     try:
@@ -143,6 +147,7 @@ def statistics(request):
     )
 
 
+@report_reads
 def statistics_xlsx(request):
     org, as_of = _org_and_date(request)
     rows = builders.statistics_rows(org, as_of, _members(request, org))
@@ -151,6 +156,7 @@ def statistics_xlsx(request):
     return _download(stream.getvalue(), _quote(f"统计表-{org.name}-{as_of}.xlsx"), XLSX, request)
 
 
+@report_reads
 def statistics_members(request):
     """The members behind one number of the 统计表."""
     org, as_of = _org_and_date(request)
@@ -171,6 +177,7 @@ def statistics_members(request):
     )
 
 
+@report_reads
 def record_pdf(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
     access.require(request.user, EXPORT, case)
@@ -186,6 +193,7 @@ def record_pdf(request, case_pk):
     return _download(content, _quote(f"全程纪实表-{case.member.name}.pdf"), "application/pdf")
 
 
+@report_reads
 def card_pdf(request, org_pk):
     branch = access.get_or_404(
         request.user, access.VIEW, Organization.objects.filter(kind=OrgKind.BRANCH), pk=org_pk

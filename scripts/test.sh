@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up and run every test: lint, the whole suite on SQLite (browser tests included),
-# then the same suite on a real PostgreSQL 15 server started here and stopped afterwards.
+# then the same suite on a real PostgreSQL 15 server started here and stopped afterwards,
+# with a streaming standby of it that tests/reports/test_replica.py reads from.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -13,17 +14,17 @@ echo "==> ruff"
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "missing migrations (run: manage.py makemigrations)"; exit 1; }
 
 echo "==> tests on SQLite"
-env -u DATABASE_URL $PY -m pytest -n "$WORKERS" -q "$@"
+env -u DATABASE_URL -u DATABASE_REPLICA_URL $PY -m pytest -n "$WORKERS" -q "$@"
 sqlite_rc=$?
 
-echo "==> tests on PostgreSQL"
+echo "==> tests on PostgreSQL (with a streaming standby for the reports' reads)"
 source scripts/pg.sh
 trap pg_stop EXIT
-if pg_start; then
+if pg_start && pg_start_replica; then
   $PY -m pytest -n "$WORKERS" -q -m "not e2e" "$@"
   pg_rc=$?
 else
-  echo "could not start PostgreSQL"
+  echo "could not start PostgreSQL and its standby"
   pg_rc=1
 fi
 pg_stop

@@ -84,7 +84,9 @@ def open_for(member_ids):
     }
 
 
+@service(perm="log_search", on="member")
 def record_presence(*, member, activity, acting_user):
+    """Runs inside the roll call (members.services.activity_record), whose right was checked."""
     case = LostContactCase.objects.filter(member=member, status=CaseStatus.OPEN).first()
     if case is None:
         return

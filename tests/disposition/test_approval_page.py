@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from disposition import services
 from disposition.outcomes import Outcome
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, branch_officer
 from tracing import services as tracing
 from tracing.models import Channel
 
@@ -43,7 +43,7 @@ def _propose(world, case):
         case=case,
         outcome=Outcome.SUSPEND_UNREACHABLE,
         proposal="拟停止其党籍",
-        acting_user=world.users["branch_a1"],
+        acting_user=branch_officer(),  # the 组织委员 proposes, the 书记 decides (separation of duties)
     )
 
 

@@ -34,7 +34,7 @@ from disposition.outcomes import Outcome
 from lianxin.models import Role
 from lianxin.posts import post_assign
 from lianxin.service import REGISTRY
-from members.models import Absence, AttendanceStatus, Contact, Transfer
+from members.models import Absence, Activity, AttendanceStatus, Contact, Transfer
 from tests.factories import CaseFactory, MemberFactory
 from tests.lianxin import job_kinds  # noqa: F401  (registers the test kinds of long work)
 from tracing.models import AttemptResult, Channel
@@ -184,6 +184,19 @@ def submitted(world):
     )
 
 
+def presence(world):
+    """A searched-for member and the activity they attended (the roll call's hook)."""
+    case = open_case(world)
+    activity = Activity.objects.create(
+        organization=case.organization,
+        kind="sanhui",
+        title="支部党员大会",
+        held_on=today(),
+        recorded_by=world.users["branch_a1"],
+    )
+    return {"member": case.member, "activity": activity}
+
+
 @dataclass
 class Call:
     build: object  # world -> the keyword arguments, acting_user aside
@@ -328,6 +341,8 @@ CALLS = {
         "branch_a1",
         SEARCHERS_NOT,
     ),
+    "tracing.contact.record_presence": Call(presence, "branch_a1", SEARCHERS_NOT),
+    "members.rollcall.record_presence": Call(presence, "branch_a1", MANAGERS),
     "tracing.services.case_close": Call(
         lambda w: {"case": open_case(w), "outcome": "contacted", "evidence": "本人来电"},
         "branch_a1",

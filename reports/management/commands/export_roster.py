@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from lianxin.replica import reads_from_replica
 from members.models import Member
 from reports import builders, xlsx
 from reports.management.commands._options import add_export_arguments, resolve
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_export_arguments(parser)
 
+    @reads_from_replica()
     def handle(self, *args, output, org, as_of, **options):
         organization, day = resolve(org, as_of)
         members = Member.objects.filter(organization__path__startswith=organization.path)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from lianxin.replica import reads_from_replica
 from members.models import Member
 from reports import builders, xlsx
 from reports.management.commands._options import add_export_arguments, resolve
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_export_arguments(parser)
 
+    @reads_from_replica()
     def handle(self, *args, output, org, as_of, **options):
         organization, day = resolve(org, as_of)
         try:

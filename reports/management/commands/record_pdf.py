@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lianxin.replica import reads_from_replica
 from reports import pdf
 from tracing.models import LostContactCase
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("case_id", type=int)
         parser.add_argument("--output", required=True)
 
+    @reads_from_replica()
     def handle(self, *args, case_id, output, **options):
         case = LostContactCase.objects.select_related("member", "organization").filter(pk=case_id).first()
         if case is None:

@@ -114,8 +114,9 @@ def run_records(job, output, progress):
     )
 
 
-register("roster", label=ROSTER_TITLE, run=run_roster, back=BACK_TO_REPORTS)
-register("register", label=REGISTER_TITLE, run=run_register, back=BACK_TO_REPORTS)
+REPORT = {"back": BACK_TO_REPORTS, "replica_reads": True}
+register("roster", label=ROSTER_TITLE, run=run_roster, **REPORT)
+register("register", label=REGISTER_TITLE, run=run_register, **REPORT)
 register(
     "submission",
     label="逐级上报失联党员名册",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from lianxin import access
 from lianxin.jobs.services import job_start
 from lianxin.models import Organization
+from lianxin.replica import pinned_to_primary
 from reports.jobs import EXPORT, closed_cases
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -60,6 +61,7 @@ def records_batch(request):
                 organization=org,
                 title=f"全程纪实表（{org.name}，{start} 至 {end} 结案，{count} 件）",
                 params={"closed_from": start.isoformat(), "closed_to": end.isoformat()},
+                primary_reads=pinned_to_primary(request),
             )
             messages.success(request, "已开始生成，完成后可在本页或“我的导出”下载。")
             return redirect("jobs:detail", job.pk)

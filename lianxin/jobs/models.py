@@ -48,6 +48,8 @@ class Job(models.Model):
     expires_at = models.DateTimeField("保留至", null=True, blank=True)
     # Written with every progress report: a running job whose worker died stops moving.
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    # Asked by a browser that has just written: read from the primary, not the replica (lianxin/replica.py).
+    primary_reads = models.BooleanField("读主库", default=False)
     task_id = models.CharField("任务编号", max_length=64, blank=True)
     worker = models.CharField("执行进程", max_length=120, blank=True)
 

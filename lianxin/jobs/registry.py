@@ -41,6 +41,8 @@ class JobKind:
     content_type: str = XLSX
     # The file holds full 身份证号 and phone numbers: each download is recorded as a Disclosure.
     personal: bool = True
+    # Only reads (a report): run inside reads_from_replica(), on the streaming replica if there is one.
+    replica_reads: bool = False
     # Shown when the worker stopped in the middle: what the user should do again.
     interrupted: str = INTERRUPTED
     # The page the job's page links back to: (label, job -> URL), e.g. ("报表", …).

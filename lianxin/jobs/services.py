@@ -23,12 +23,14 @@ def _job_perm(kwargs):
 
 
 @service(perm=_kind_perm, on="organization")
-def job_start(*, acting_user, kind, organization, title, params=None):
+def job_start(*, acting_user, kind, organization, title, params=None, primary_reads=False):
     """Queue a job of `kind` for `organization` and return it (the worker takes it from there;
     the immediate backend of the tests has already run it). `params`: JSON, no personal numbers.
 
     The same request while an identical job is still waiting or running (a double click, a page
-    reloaded) returns that job instead of starting the same province-wide export twice."""
+    reloaded) returns that job instead of starting the same province-wide export twice.
+    `primary_reads`: the asking browser has just written (`lianxin.replica.pinned_to_primary`), so
+    a report job reads the primary, as the page would."""
     params = params or {}
     with transaction.atomic():
         same = Job.objects.filter(
@@ -38,7 +40,12 @@ def job_start(*, acting_user, kind, organization, title, params=None):
             if job.params == params:
                 return job
         job = Job.objects.create(
-            user=acting_user, organization=organization, kind=kind, title=title[:200], params=params
+            user=acting_user,
+            organization=organization,
+            kind=kind,
+            title=title[:200],
+            params=params,
+            primary_reads=primary_reads,
         )
         result = run_job.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from disposition.chain import BY_KEY, stages_for
 from disposition.outcomes import Outcome
 from lianxin.models import Organization
+from lianxin.textlimits import BOX, narrative
 from members.models import Member
 from tracing.models import LostContactCase
 
@@ -35,7 +36,7 @@ class Disposition(models.Model):
     )
     outcome = models.CharField("处置方式", max_length=24, choices=Outcome.choices)
     contacted = models.BooleanField("已取得联系")
-    proposal = models.TextField("处置意见")
+    proposal = narrative("处置意见", BOX)
     status = models.CharField(
         "状态",
         max_length=12,
@@ -114,7 +115,7 @@ class DispositionStep(models.Model):
     )
     stage = models.CharField("环节", max_length=24)
     decision = models.CharField("决定", max_length=10, choices=Decision.choices)
-    opinion = models.TextField("意见")
+    opinion = narrative("意见", BOX)
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="办理人"
     )

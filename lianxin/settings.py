@@ -8,6 +8,7 @@ ALLOWED_HOSTS  comma-separated
 """
 
 import os
+import tempfile
 from copy import deepcopy
 from datetime import timedelta
 from pathlib import Path
@@ -270,6 +271,9 @@ LIANXIN = {
     "JOB_ROWS": env_int("LIANXIN_JOB_ROWS", 5000),
     "EXPORT_KEEP_HOURS": env_int("LIANXIN_EXPORT_KEEP_HOURS", 24),
     "JOB_STALE_MINUTES": env_int("LIANXIN_JOB_STALE_MINUTES", 15),
+    # Uploaded 花名册 waiting between preview and confirm (not served; shared by all app servers).
+    "IMPORT_DIR": Path(os.environ.get("LIANXIN_IMPORT_DIR", Path(tempfile.gettempdir()) / "lianxin-imports")),
+    "IMPORT_KEEP_MINUTES": env_int("LIANXIN_IMPORT_KEEP_MINUTES", 60),
 }
 
 # Our ScopeBackend (lianxin/access.py) replaces guardian's backend: grants are inherited

@@ -21,3 +21,5 @@ urlpatterns = [
     path("jobs/", include("lianxin.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "lianxin.views.bad_request"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin import access
 from lianxin.dashboard import panels_for
+from lianxin.dates import QueryDateError
 from lianxin.disclosure import resolve, reveal, revealable_fields
 from lianxin.models import Disclosure, Organization, OrgKind, Post
 from lianxin.pagination import paginate, query_without_page
@@ -44,6 +45,12 @@ def home(request):
         "lianxin/home.html",
         {"posts": posts, "counts": counts, "panels": panels_for(request.user)},
     )
+
+
+def bad_request(request, exception):
+    """400 (handler400): a bad date in a query string says what was wrong; other causes stay unnamed."""
+    message = str(exception) if isinstance(exception, QueryDateError) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def organization_list(request):

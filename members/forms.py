@@ -3,7 +3,9 @@
 from django import forms
 from django.utils import timezone
 
+from lianxin import dates
 from lianxin.masking import mask_id_number, mask_phone
+from lianxin.validators import normalize_phone
 from members import idcard
 from members.maskedfields import keep_if_masked
 from members.models import (
@@ -43,6 +45,8 @@ class MemberForm(forms.ModelForm):
             "remark",
         ]
         widgets = {"birth_date": DATE, "joined_on": DATE}
+        formfield_callback = dates.formfield
+        field_classes = {"birth_date": dates.BirthDateField}
 
     def __init__(self, *args, branch=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +77,9 @@ class MemberForm(forms.ModelForm):
         self.parsed_id = parsed
         return parsed.number
 
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
+
     def clean(self):
         data = super().clean()
         parsed = getattr(self, "parsed_id", None)
@@ -101,7 +108,7 @@ class ActivityForm(forms.Form):
 
     kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices)
     title = forms.CharField(label="活动主题", max_length=200)
-    held_on = forms.DateField(label="活动日期", widget=DATE)
+    held_on = dates.DateField(label="活动日期", widget=DATE)
     confirm_open = forms.BooleanField(label="我已核对：以上党员确实参加了本次组织生活", required=False)
 
     def __init__(self, *args, members=(), on_leave=(), searched=None, **kwargs):
@@ -186,7 +193,7 @@ class ActivityForm(forms.Form):
 
 
 class ContactRecordForm(forms.Form):
-    on = forms.DateField(label="联系日期", widget=DATE)
+    on = dates.DateField(label="联系日期", widget=DATE)
     kind = forms.ChoiceField(label="联系方式", choices=ContactKind.choices)
     note = forms.CharField(
         label="联系情况",
@@ -207,8 +214,9 @@ class DuesForm(forms.ModelForm):
         model = DuesPayment
         fields = ["month", "amount", "paid_on"]
         widgets = {"paid_on": DATE}
+        formfield_callback = dates.formfield
 
-    month = forms.DateField(
+    month = dates.DateField(
         label="所属月份",
         input_formats=["%Y-%m", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -257,6 +265,7 @@ class AbsenceForm(forms.ModelForm):
             "keeps_relation",
         ]
         widgets = {"left_on": DATE, "expected_return": DATE}
+        formfield_callback = dates.formfield
 
     def clean(self):
         data = super().clean()
@@ -271,7 +280,7 @@ class AbsenceForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    returned_on = forms.DateField(label="返回日期", widget=DATE)
+    returned_on = dates.DateField(label="返回日期", widget=DATE)
 
     def __init__(self, *args, absence=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,6 +299,9 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["kind", "name", "relation", "phone", "address"]
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
 
 
 class TransferOutForm(forms.ModelForm):
@@ -316,6 +328,10 @@ class TransferOutForm(forms.ModelForm):
             "letter_issued_on": DATE,
             "talk_record": forms.Textarea(attrs={"rows": 3}),
         }
+        formfield_callback = dates.formfield
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
 
 
 class TransferInForm(forms.ModelForm):
@@ -324,12 +340,13 @@ class TransferInForm(forms.ModelForm):
         fields = ["other_organization", "talk_on", "talk_record"]
         labels = {"other_organization": "原所在党组织"}
         widgets = {"talk_on": DATE, "talk_record": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = dates.formfield
 
 
 class ReceiptForm(forms.Form):
-    received_on = forms.DateField(label="回执收到日期", widget=DATE)
+    received_on = dates.DateField(label="回执收到日期", widget=DATE)
 
 
 class FollowUpForm(forms.Form):
-    on = forms.DateField(label="日期", widget=DATE)
+    on = dates.DateField(label="日期", widget=DATE)
     note = forms.CharField(label="跟踪情况", max_length=500)

@@ -5,6 +5,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from lianxin.models import Organization
+from lianxin.textlimits import NOTE, narrative
+from lianxin.validators import validate_no_formula_start, validate_phone
 
 
 class Gender(models.TextChoices):
@@ -69,7 +71,7 @@ class Member(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="members", verbose_name="所在党支部"
     )
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50, db_index=True, validators=[validate_no_formula_start])
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生年月")
@@ -78,7 +80,9 @@ class Member(models.Model):
         "党员类型", max_length=20, choices=MembershipType.choices, default=MembershipType.FULL
     )
     id_number = models.CharField("身份证号", max_length=18, unique=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True, db_index=True)
+    phone = models.CharField(
+        "联系电话", max_length=30, blank=True, db_index=True, validators=[validate_phone]
+    )
     wechat = models.CharField("微信号", max_length=60, blank=True)
     residence = models.CharField("居住地", max_length=200, blank=True)
     workplace = models.CharField("工作单位/学习单位", max_length=200, blank=True)
@@ -158,9 +162,9 @@ class Contact(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contacts", verbose_name="党员")
     kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.BACKUP)
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_no_formula_start])
     relation = models.CharField("关系", max_length=30)
-    phone = models.CharField("联系电话", max_length=30)
+    phone = models.CharField("联系电话", max_length=30, validators=[validate_phone])
     address = models.CharField("住址", max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -331,13 +335,13 @@ class Transfer(models.Model):
     )
     direction = models.CharField("转接方向", max_length=3, choices=Direction.choices)
     nature = models.CharField("关系变化性质", max_length=10, choices=Nature.choices, blank=True)
-    phone = models.CharField("手机", max_length=30, blank=True)
+    phone = models.CharField("手机", max_length=30, blank=True, validators=[validate_phone])
     wechat = models.CharField("微信号", max_length=60, blank=True)
     destination = models.CharField("组织关系去向（工作、学习、生活地点）", max_length=200, blank=True)
     backup_contact = models.CharField("备用联系人", max_length=100, blank=True)
     other_organization = models.CharField("接收（转出）党组织", max_length=200)
     talk_on = models.DateField("谈心谈话日期")
-    talk_record = models.TextField("谈心谈话记录")
+    talk_record = narrative("谈心谈话记录", NOTE)
     pledge_signed_on = models.DateField("承诺书签订日期", null=True, blank=True)
     card_handed_on = models.DateField("联心卡发放日期", null=True, blank=True)
     letter_number = models.CharField("介绍信编号", max_length=60, blank=True)

@@ -9,10 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from lianxin import access
+from lianxin import access, dates
 from lianxin.disclosure import disclosure_record
 from lianxin.models import Disclosure, Organization, OrgKind, Post
 from lianxin.replica import report_reads
@@ -27,7 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _org_and_date(request):
-    """The organization (?org=, default: the user's outermost) and the date (?as_of=, default today)."""
+    """The organization (?org=, default: the user's outermost) and the date (?as_of=, default today;
+    an impossible or absurd date answers 400 with a Chinese message)."""
     orgs = access.scoped(request.user, access.VIEW, Organization.objects.all())
     pk = request.GET.get("org", "")
     org = (
@@ -38,7 +38,7 @@ def _org_and_date(request):
     if org is None:
         raise Http404
     access.require(request.user, EXPORT, org)
-    as_of = parse_date(request.GET.get("as_of", "") or "") or timezone.localdate()
+    as_of = dates.from_query(request, "as_of", default=timezone.localdate())
     return org, min(as_of, timezone.localdate())
 
 

@@ -4,12 +4,11 @@ from copy import copy
 
 from lxml.etree import Element, SubElement
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from lianxin import spreadsheet
 from reports.builders import CATEGORY_LEGEND, COLUMNS, LOSS_LEGEND, OCCUPATION_LEGEND
 from reports.layout import HEADER_CELLS, REMARKS, TITLE, header_grid
 
@@ -39,7 +38,7 @@ ROSTER_HEADER = [
 
 
 def _cell(ws, value, font=BODY_FONT, border=True, align=CENTER):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = spreadsheet.cell(ws, value)
     cell.font, cell.alignment = font, align
     if border:
         cell.border = BORDER
@@ -54,7 +53,7 @@ def _body_row(ws, values):
         template = ws._lianxin_body_template = _cell(ws, None)
     row = []
     for value in values:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = spreadsheet.cell(ws, value)
         cell._style = copy(template._style)
         row.append(cell)
     return row
@@ -72,7 +71,7 @@ class PlainRow(tuple):
 def _write_plain_row(xf, values, row_idx):
     """One unstyled row as openpyxl writes it (inline strings, numbers), built as one lxml element:
     openpyxl makes a cell object and three nested XML writes per value, which is most of the time
-    of a 100,000-row 名册."""
+    of a 100,000-row 名册. A str is always an inline string (`spreadsheet.text`), never a formula."""
     row = Element("row", r=str(row_idx))
     for letter, value in zip(COLUMN_LETTERS, values, strict=False):
         if value is None or value == "":
@@ -83,7 +82,7 @@ def _write_plain_row(xf, values, row_idx):
             )
             if value != value.strip():
                 text.set(XML_SPACE, "preserve")
-            text.text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            text.text = spreadsheet.text(value)
         else:
             SubElement(SubElement(row, "c", r=f"{letter}{row_idx}", t="n"), "v").text = str(value)
     xf.write(row)

@@ -3,6 +3,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from lianxin import dates
+from lianxin.textlimits import BOX, LOG_ROW, NOTE
 from members.models import ContactKind
 from tracing.models import AttemptResult, CaseStatus, Channel, LossReason
 
@@ -14,7 +16,7 @@ class OpenCaseForm(forms.Form):
     reason_remark = forms.CharField(
         label="备注", required=False, max_length=500, help_text="情形为“其他”时必填"
     )
-    lost_since = forms.DateField(
+    lost_since = dates.DateField(
         label="失联起始日期",
         required=False,
         widget=DATE,
@@ -25,19 +27,22 @@ class OpenCaseForm(forms.Form):
 
 class CaseEditForm(OpenCaseForm):
     findings = forms.CharField(
-        label="失联党员表现调查核实情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="失联党员表现调查核实情况",
+        required=False,
+        max_length=BOX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class AttemptForm(forms.Form):
-    searched_at = forms.DateTimeField(
+    searched_at = dates.DateTimeField(
         label="时间",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
     channel = forms.ChoiceField(label="查找渠道", choices=Channel.choices)
     process = forms.CharField(
-        label="查找过程", widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}), max_length=4000
+        label="查找过程", widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}), max_length=LOG_ROW
     )
     witness = forms.CharField(label="证明人", required=False, max_length=100)
     result = forms.ChoiceField(
@@ -72,9 +77,9 @@ CLOSE_CHOICES = [
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label="查找结果", choices=CLOSE_CHOICES, widget=forms.RadioSelect)
-    closed_on = forms.DateField(label="结束日期", widget=DATE)
+    closed_on = dates.DateField(label="结束日期", widget=DATE)
     evidence = forms.CharField(
-        label="情况说明 / 证明材料", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="情况说明 / 证明材料", required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
     confirm = forms.BooleanField(label="我已核对以上内容，确认结束查找（结束后不能再修改）", required=True)
 
@@ -82,7 +87,7 @@ class CloseForm(forms.Form):
 class CaseContactForm(forms.Form):
     """A contact with a member whose case is open: logged on the case, the case closed if chosen."""
 
-    on = forms.DateField(label="联系日期", widget=DATE)
+    on = dates.DateField(label="联系日期", widget=DATE)
     kind = forms.ChoiceField(label="联系方式", choices=ContactKind.choices)
     note = forms.CharField(
         label="联系情况",
@@ -111,7 +116,9 @@ class CaseContactForm(forms.Form):
 
 
 class SecondSearchForm(forms.Form):
-    findings = forms.CharField(label="党委再次查找情况", widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(
+        label="党委再次查找情况", max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
     confirm = forms.BooleanField(label="我已核对，确认再次查找已完成（该党员将列入登记表）", required=True)
 
 
@@ -145,7 +152,7 @@ class AssistanceRequestForm(forms.Form):
     text = forms.CharField(
         label="协查内容",
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        max_length=NOTE,
         help_text="党员可能所在地、已掌握的线索、希望对方做什么",
     )
 
@@ -181,4 +188,4 @@ def _organization_label(org, parents):
 
 
 class AssistanceAnswerForm(forms.Form):
-    text = forms.CharField(label="协查结果", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    text = forms.CharField(label="协查结果", widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE)

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lianxin.dates import validate_in_range
 from lianxin.models import Organization
 from lianxin.storage import private_storage
+from lianxin.textlimits import BOX, LOG_ROW, NOTE, narrative
 from members.models import Member
 
 
@@ -48,12 +50,12 @@ class LostContactCase(models.Model):
         "状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
     )
     closed_on = models.DateField("查找结束日期", null=True, blank=True)
-    findings = models.TextField("失联党员表现调查核实情况", blank=True)
+    findings = narrative("失联党员表现调查核实情况", BOX, blank=True)
     lost_since_reason = models.CharField("失联起始日期修改理由", max_length=300, blank=True)
-    closing_evidence = models.TextField("结案依据", blank=True, help_text="取得联系的情况，或死亡的证明材料")
+    closing_evidence = narrative("结案依据", NOTE, blank=True, help_text="取得联系的情况，或死亡的证明材料")
     # After "经多方努力确实无法取得联系": the committee's second search (登记表).
     second_search_done_on = models.DateField("党委再次查找完成日期", null=True, blank=True)
-    second_search_findings = models.TextField("党委再次查找情况", blank=True)
+    second_search_findings = narrative("党委再次查找情况", NOTE, blank=True)
 
     history = HistoricalRecords()
 
@@ -123,13 +125,13 @@ class SearchAttempt(models.Model):
     case = models.ForeignKey(
         LostContactCase, on_delete=models.PROTECT, related_name="attempts", verbose_name="案件"
     )
-    searched_at = models.DateTimeField("时间")
+    searched_at = models.DateTimeField("时间", validators=[validate_in_range])
     searcher = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="查找人（账号）"
     )
     searcher_name = models.CharField("查找人", max_length=100)
     channel = models.CharField("查找渠道", max_length=20, choices=Channel.choices)
-    process = models.TextField("查找过程")
+    process = narrative("查找过程", LOG_ROW)
     witness = models.CharField("证明人", max_length=100, blank=True)
     remark = models.CharField("备注", max_length=500, blank=True)
     result = models.CharField("查找结果", max_length=12, choices=AttemptResult.choices)
@@ -197,12 +199,12 @@ class AssistanceRequest(models.Model):
     to_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="assistance_requests", verbose_name="协查党组织"
     )
-    request_text = models.TextField("协查请求")
+    request_text = narrative("协查请求", NOTE)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="请求人"
     )
     requested_on = models.DateField("请求日期")
-    answer_text = models.TextField("协查结果", blank=True)
+    answer_text = narrative("协查结果", NOTE, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access
+from lianxin.dates import formfield as ranged_formfield
 from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
 from lianxin.pagination import paginate, query_without_page
@@ -356,6 +357,7 @@ class CensusForm(forms.ModelForm):
         model = CensusPeriod
         fields = ["organization", "name", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+        formfield_callback = ranged_formfield
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

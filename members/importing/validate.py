@@ -3,10 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
+
+from lianxin import dates
+from lianxin.validators import FORMULA_START_TEXT, normalize_phone, validate_no_formula_start
 from members import idcard
 from members.importing.columns import LABELS
 from members.importing.dates import DateError, parse_date
-from members.models import Gender, MembershipType, Occupation
+from members.models import Gender, Member, MembershipType, Occupation
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
 COMPARED = [
@@ -37,7 +41,14 @@ class RowError:
 CONTROL = dict.fromkeys(range(32))
 
 
-def _text(value, limit=200):
+# Free-text columns and their limits: the model's, so the importer refuses what the forms refuse.
+TEXT_FIELDS = {
+    f: Member._meta.get_field(f).max_length for f in ("ethnicity", "wechat", "workplace", "residence")
+}
+NAME_LIMIT = Member._meta.get_field("name").max_length
+
+
+def _text(value, limit=None):
     return "" if value is None else str(value).translate(CONTROL).strip()[:limit]
 
 
@@ -81,9 +92,16 @@ def clean_row(number, raw, branches, today: date):
     def fail(field, reason):
         errors.append(RowError(number, LABELS.get(field, field), _text(raw.get(field), 60), reason))
 
-    data["name"] = _text(raw.get("name"), 50)
+    data["name"] = _text(raw.get("name"))
     if not data["name"]:
         fail("name", "姓名不能为空")
+    elif len(data["name"]) > NAME_LIMIT:
+        fail("name", f"姓名不能超过{NAME_LIMIT}字")
+    else:
+        try:
+            validate_no_formula_start(data["name"])
+        except ValidationError:
+            fail("name", f"姓名不能以{FORMULA_START_TEXT}开头")
     for field, parser in (("gender", _gender), ("membership_type", _membership), ("occupation", _occupation)):
         try:
             data[field] = parser(raw.get(field))
@@ -94,6 +112,11 @@ def clean_row(number, raw, branches, today: date):
             data[field] = parse_date(raw.get(field))
         except DateError as exc:
             fail(field, str(exc))
+            continue
+        earliest = dates.EARLIEST_BIRTH if field == "birth_date" else dates.EARLIEST
+        problem = data[field] and dates.range_problem(data[field], earliest)
+        if problem:
+            fail(field, problem.rstrip("。"))
     for field in ("birth_date", "joined_on"):
         if field in data and data[field] is None:
             fail(field, "不能为空")
@@ -104,8 +127,6 @@ def clean_row(number, raw, branches, today: date):
     except idcard.IdNumberError as exc:
         fail("id_number", str(exc))
     birth, joined = data.get("birth_date"), data.get("joined_on")
-    if birth and birth.year < 1900:
-        fail("birth_date", "出生年份不能早于1900年")
     if parsed and birth and (birth.year, birth.month) != (parsed.birth_date.year, parsed.birth_date.month):
         fail("birth_date", f"与身份证号中的出生日期（{parsed.birth_date:%Y.%m}）不一致")
     if parsed and data.get("gender") and data["gender"] != parsed.gender:
@@ -126,13 +147,15 @@ def clean_row(number, raw, branches, today: date):
         fail("branch", "所在党支部不在所选党组织范围内（按名称或代码）" if branch_key else "请填写所在党支部")
     else:
         data["organization_id"] = branch.pk
-    data["phone"] = _text(raw.get("phone"), 30)
-    if data["phone"] and not data["phone"].replace("-", "").replace(" ", "").isdigit():
-        fail("phone", "联系电话只能包含数字和“-”")
-    data["ethnicity"] = _text(raw.get("ethnicity"), 20) or "汉族"
-    data["workplace"] = _text(raw.get("workplace"))
-    data["residence"] = _text(raw.get("residence"))
-    data["wechat"] = _text(raw.get("wechat"), 60)
+    try:
+        data["phone"] = normalize_phone(_text(raw.get("phone")))
+    except ValidationError as exc:
+        fail("phone", exc.messages[0].rstrip("。"))
+    for field, limit in TEXT_FIELDS.items():
+        data[field] = _text(raw.get(field))
+        if len(data[field]) > limit:
+            fail(field, f"不能超过{limit}字（现有{len(data[field])}字）")
+    data["ethnicity"] = data["ethnicity"] or "汉族"
     return data, errors
 
 

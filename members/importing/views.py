@@ -1,9 +1,5 @@
 """The upload page: choose the organization and the file, preview, confirm; undo the last import."""
 
-import io
-import secrets
-import shutil
-import tempfile
 from pathlib import Path
 
 from django import forms
@@ -15,13 +11,12 @@ from django.views.decorators.http import require_POST
 
 from lianxin import access
 from lianxin.models import Organization
-from members.importing import service
+from members.importing import service, storage
 from members.importing.models import ImportBatch
 from members.importing.parsing import FileError
 from members.importing.report import write_rejected
 
 MANAGE = "manage_members"
-UPLOADS = Path(tempfile.gettempdir()) / "lianxin-imports"
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -44,17 +39,47 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _stored(request, token):
-    """The uploaded file kept server-side between preview and confirm (never in a hidden field)."""
+def _stored(request, token, name=None):
+    """A file kept server-side between preview and confirm (never in a hidden field): the upload,
+    or the rejected-rows report (`name`)."""
     entry = request.session.get("member_import", {})
-    if not token or entry.get("token") != token:
+    folder = storage.folder(token)
+    if folder is None or entry.get("token") != token:
         raise Http404
-    path = UPLOADS / token / entry["filename"]
+    path = folder / (name or storage.upload_name(entry["filename"]))
     if not path.exists():
         raise Http404
     org = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=entry["org"])
     access.require(request.user, MANAGE, org)
     return path, entry["filename"], org
+
+
+def _preview(request, org, upload):
+    """Dry-run the upload in a fresh folder. Kept afterwards: the upload when it can be confirmed,
+    only the rejected-rows report when it has errors; nothing when it cannot be read or anything fails."""
+    storage.clean_expired()
+    previous = request.session.pop("member_import", None)
+    if previous:
+        storage.remove(previous.get("token", ""))
+    filename = Path(upload.name).name
+    token, folder = storage.new_folder()
+    path = folder / storage.upload_name(filename)
+    try:
+        with open(path, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        report = service.import_file(
+            path=path, filename=filename, org=org, acting_user=request.user, dry_run=True
+        )
+        if report.errors:
+            with open(folder / storage.REJECTED, "wb") as out:
+                write_rejected(out, report.errors)
+            path.unlink()
+    except BaseException:
+        storage.remove(token)
+        raise
+    request.session["member_import"] = {"token": token, "filename": filename, "org": org.pk}
+    return report, token
 
 
 def upload(request):
@@ -64,24 +89,10 @@ def upload(request):
     report = None
     token = ""
     if request.method == "POST" and form.is_valid():
-        org = form.cleaned_data["organization"]
-        upload = form.cleaned_data["file"]
-        token = secrets.token_urlsafe(16)
-        folder = UPLOADS / token
-        folder.mkdir(parents=True, exist_ok=True)
-        filename = Path(upload.name).name
-        with open(folder / filename, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
         try:
-            report = service.import_file(
-                path=folder / filename, filename=filename, org=org, acting_user=request.user, dry_run=True
-            )
+            report, token = _preview(request, form.cleaned_data["organization"], form.cleaned_data["file"])
         except FileError as exc:
             form.add_error("file", str(exc))
-            shutil.rmtree(folder, ignore_errors=True)
-        else:
-            request.session["member_import"] = {"token": token, "filename": filename, "org": org.pk}
     last = service.last_batch(request.user)
     return render(
         request, "members/import/upload.html", {"form": form, "report": report, "token": token, "last": last}
@@ -92,12 +103,14 @@ def upload(request):
 def confirm(request):
     token = request.POST.get("token", "")
     path, filename, org = _stored(request, token)
-    report = service.import_file(path=path, filename=filename, org=org, acting_user=request.user)
+    try:
+        report = service.import_file(path=path, filename=filename, org=org, acting_user=request.user)
+    finally:
+        storage.remove(token)
+        request.session.pop("member_import", None)
     if report.errors:
         messages.error(request, "数据在预览后发生了变化，校验未通过，未写入任何数据。请重新上传。")
         return redirect("member_import:upload")
-    shutil.rmtree(path.parent, ignore_errors=True)
-    request.session.pop("member_import", None)
     messages.success(
         request,
         f"导入完成：新增 {report.created} 名，更新 {len(report.updated)} 名，未变化 {report.unchanged} 名。",
@@ -106,12 +119,9 @@ def confirm(request):
 
 
 def rejected(request, token):
-    path, filename, org = _stored(request, token)
-    report, _existing = service.check(path, filename, org)
-    stream = io.BytesIO()
-    write_rejected(stream, report.errors)
+    path, _filename, _org = _stored(request, token, storage.REJECTED)
     response = HttpResponse(
-        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        path.read_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = "attachment; filename=rejected-rows.xlsx"
     return response

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
-from django.utils.dateparse import parse_date
+from django.core.management.base import BaseCommand, CommandError
 
+from lianxin import dates
 from lianxin.audit import acting_as
 from members.services import refresh_all
 
@@ -12,6 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="按此日期计算（YYYY-MM-DD），默认今天")
 
     def handle(self, *args, today=None, **options):
+        try:
+            day = dates.parse(today)
+        except dates.DateError as exc:
+            raise CommandError(str(exc)) from None
         with acting_as(None):
-            changed = refresh_all(today=parse_date(today) if today else None, log=self.stdout.write)
+            changed = refresh_all(today=day, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"完成：{changed} 名党员的联系状态有变化。"))

@@ -2,8 +2,8 @@
 
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
+from lianxin import dates
 from lianxin.models import Organization
 
 
@@ -22,7 +22,8 @@ def resolve(org_code, as_of):
         org = Organization.objects.filter(depth=1).order_by("path").first()
         if org is None:
             raise CommandError("还没有任何党组织")
-    day = parse_date(as_of) if as_of else timezone.localdate()
-    if day is None:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{as_of}")
+    try:
+        day = dates.parse(as_of) or timezone.localdate()
+    except dates.DateError as exc:
+        raise CommandError(str(exc)) from None
     return org, day

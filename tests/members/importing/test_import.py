@@ -67,8 +67,8 @@ def test_the_file_is_parsed_once(world, monkeypatch):
     from members.importing import parsing
 
     opened = []
-    real = parsing.load_workbook
-    monkeypatch.setattr(parsing, "load_workbook", lambda *a, **kw: opened.append(a) or real(*a, **kw))
+    real = parsing.read_xlsx
+    monkeypatch.setattr(parsing, "read_xlsx", lambda *a, **kw: opened.append(a) or real(*a, **kw))
     report = run(world, "roster_clean.xlsx")
     assert report.created == 3 and len(opened) == 1  # pass 2 reads the rows spooled by pass 1
 

@@ -2,6 +2,7 @@
 the scope of the user who asked, as the page would have, and writes the file.
 
 - roster, register: the 《失联党员名册》 and the 登记表 of a big subtree (xlsx);
+- statistics_members: the members behind one number of the 统计表 (its drill-down), as a list;
 - submission: 逐级报 of a big subtree (the frozen 名册 is written on the worker);
 - records: the 全程纪实表 of every case of a unit closed within a period, one PDF each, in a zip.
 """
@@ -68,6 +69,35 @@ def run_register(job, output, progress):
     )
 
 
+def column_members(user, organization, as_of, column):
+    """The ids behind one column of the organization's 统计表 (its total row), in `user`'s scope."""
+    try:
+        rows = builders.statistics_rows(organization, as_of, scope_members(user, organization))
+    except builders.StatisticsError:
+        raise ValidationError("统计表关系校验未通过，请先在统计表页面查看并处理后再导出。") from None
+    return rows[-1].members[column]
+
+
+def member_list_title(column, organization, as_of):
+    return f"统计表 {column} 列名单（{organization.name}，{as_of}）"
+
+
+def run_statistics_members(job, output, progress):
+    org, as_of, column = job.organization, date.fromisoformat(job.params["as_of"]), job.params["column"]
+    ids = column_members(job.user, org, as_of, column)
+    progress(0, len(ids))
+    count = xlsx.write_member_list(
+        output,
+        counted(builders.member_list_rows(ids), progress, len(ids)),
+        title=f"统计表 {column} 列名单",
+        unit=org.name,
+        filled_on=as_of,
+    )
+    return Outcome(
+        filename=f"统计表{column}列名单-{org.name}-{as_of}.xlsx", rows=count, summary=f"共 {count} 人。"
+    )
+
+
 def run_submission(job, output, progress):
     as_of = date.fromisoformat(job.params["as_of"])
     submission = submissions.submission_submit(
@@ -117,6 +147,7 @@ def run_records(job, output, progress):
 REPORT = {"back": BACK_TO_REPORTS, "replica_reads": True}
 register("roster", label=ROSTER_TITLE, run=run_roster, **REPORT)
 register("register", label=REGISTER_TITLE, run=run_register, **REPORT)
+register("statistics_members", label="统计表名单", run=run_statistics_members, **REPORT)
 register(
     "submission",
     label="逐级上报失联党员名册",

@@ -15,6 +15,23 @@ from lianxin.models import Organization
 from lianxin.replica import pinned_to_primary
 from reports.jobs import EXPORT, closed_cases
 
+STARTED = "数据量较大，已转入后台生成：完成后可在本页或“我的导出”下载。"
+
+
+def start_report_job(request, kind, organization, title, **params):
+    """Queue a report too big to answer at once and send the user to its progress page."""
+    job = job_start(
+        acting_user=request.user,
+        kind=kind,
+        organization=organization,
+        title=title,
+        params={key: str(value) for key, value in params.items()},
+        primary_reads=pinned_to_primary(request),
+    )
+    messages.info(request, STARTED)
+    return redirect("jobs:detail", job.pk)
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
     path("statistics/members/", views.statistics_members, name="statistics_members"),
+    path("statistics/members.xlsx", views.statistics_members_xlsx, name="statistics_members_xlsx"),
     path("record/<int:case_pk>.pdf", views.record_pdf, name="record_pdf"),
     path("card/<int:org_pk>.pdf", views.card_pdf, name="card_pdf"),
     path("records/batch/", jobviews.records_batch, name="records_batch"),

@@ -115,12 +115,11 @@ def _print_setup(ws, header_rows):
     ws.print_options.gridLines = True
 
 
-def write_roster(stream, rows, *, title, unit, filled_on):
-    """《失联党员名册》 or 《经查找仍然无法取得联系党员登记表》: title, unit/date, header, rows, legends."""
-    wb = Workbook(write_only=True)
+def _list_sheet(wb, *, title, unit, filled_on, header):
+    """A list's sheet: title, unit and date, the header row; its data rows may then be plain."""
     ws = wb.create_sheet(title[:30])
-    width = len(ROSTER_HEADER)
-    for index, (_label, w) in enumerate(ROSTER_HEADER, start=1):
+    width = len(header)
+    for index, (_label, w) in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(index)].width = w
     _print_setup(ws, "3:3")
     ws.freeze_panes = "A4"
@@ -136,8 +135,17 @@ def write_roster(stream, rows, *, title, unit, filled_on):
         + [None] * (width // 2 - 1)
         + [_cell(ws, f"填报日期：{filled_on:%Y年%m月%d日}", BODY_FONT, False, right)]
     )
-    ws.append([_cell(ws, label, HEAD_FONT) for label, _w in ROSTER_HEADER])
+    ws.append([_cell(ws, label, HEAD_FONT) for label, _w in header])
     _accept_plain_rows(ws)
+    return ws
+
+
+def write_roster(stream, rows, *, title, unit, filled_on):
+    """《失联党员名册》 or 《经查找仍然无法取得联系党员登记表》: title, unit/date, header, rows, legends."""
+    wb = Workbook(write_only=True)
+    ws = _list_sheet(wb, title=title, unit=unit, filled_on=filled_on, header=ROSTER_HEADER)
+    width = len(ROSTER_HEADER)
+    last = get_column_letter(width)
     count = 0
     for r in rows:
         count += 1
@@ -221,3 +229,28 @@ def write_statistics(stream, rows, *, unit, as_of, filled_on):
         ws.merged_cells.add(CellRange(f"A{footer_start + offset}:{last}{footer_start + offset}"))
         ws.append([_cell(ws, text, BODY_FONT, False, left)])
     wb.save(stream)
+
+
+MEMBER_LIST_HEADER = [
+    ("序号", 6),
+    ("姓名", 10),
+    ("性别", 6),
+    ("出生年月", 10),
+    ("身份证号", 21),
+    ("联系电话", 14),
+    ("所在党组织", 28),
+    ("联系状态", 10),
+    ("党籍状态", 10),
+]
+
+
+def write_member_list(stream, rows, *, title, unit, filled_on):
+    """The members behind one number of the 统计表 (its drill-down), as a list."""
+    wb = Workbook(write_only=True)
+    ws = _list_sheet(wb, title=title, unit=unit, filled_on=filled_on, header=MEMBER_LIST_HEADER)
+    count = 0
+    for values in rows:
+        count += 1
+        ws.append(_body_row(ws, values) if count <= STYLED_ROWS else PlainRow(values))
+    wb.save(stream)
+    return count

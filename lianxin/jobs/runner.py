@@ -28,7 +28,7 @@ from lianxin.audit import acting_as
 from lianxin.jobs import registry
 from lianxin.jobs.files import remove_files, save_file
 from lianxin.jobs.models import UNFINISHED, Job, JobStatus
-from lianxin.replica import reads_from_replica
+from lianxin.replica import reads_from_primary, reads_from_replica
 
 logger = logging.getLogger("lianxin.jobs")
 
@@ -145,6 +145,13 @@ def _reads_for(job, kind):
 
 @task
 def run_job(job_id):
+    # The job's own rows are read and written on the primary, even when the task runs at once
+    # inside a report view that reads from the replica (the immediate backend).
+    with reads_from_primary():
+        return _run(job_id)
+
+
+def _run(job_id):
     job = _claim(job_id)
     if job is None:  # already run, or declared interrupted before a worker took it
         return None

@@ -1,5 +1,6 @@
 """Starting a job and handing its file out: the two writes a user makes on jobs."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -9,6 +10,7 @@ from lianxin.jobs import registry
 from lianxin.jobs.models import UNFINISHED, Job
 from lianxin.jobs.runner import run_job
 from lianxin.models import Disclosure
+from lianxin.replica import reads_from_primary
 from lianxin.service import REFUSED, service
 
 PERSONAL_FIELDS = ["身份证号", "联系电话"]
@@ -32,7 +34,7 @@ def job_start(*, acting_user, kind, organization, title, params=None, primary_re
     `primary_reads`: the asking browser has just written (`lianxin.replica.pinned_to_primary`), so
     a report job reads the primary, as the page would."""
     params = params or {}
-    with transaction.atomic():
+    with reads_from_primary(), transaction.atomic():
         same = Job.objects.filter(
             user=acting_user, kind=kind, organization=organization, status__in=UNFINISHED
         ).order_by("-pk")
@@ -49,8 +51,13 @@ def job_start(*, acting_user, kind, organization, title, params=None, primary_re
         )
         result = run_job.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
-    job.refresh_from_db()
+        job.refresh_from_db()
     return job
+
+
+def is_big(rows):
+    """Past this many rows an export or an import runs on the worker (LIANXIN_JOB_ROWS)."""
+    return rows > settings.LIANXIN["JOB_ROWS"]
 
 
 def own_job(user, pk):

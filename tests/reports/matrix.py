@@ -48,6 +48,7 @@ ENTRIES = {
     "reports:statistics": report(),
     "reports:statistics_xlsx": report(),
     "reports:statistics_members": report(),
+    "reports:statistics_members_xlsx": report(),
     "reports:record_pdf": Entry(build=lambda w: {"case_pk": case(w).pk}),
     "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
     # Names no object: everyone who may export somewhere may ask for their own units' records.

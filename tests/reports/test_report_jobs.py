@@ -7,6 +7,7 @@ from datetime import date
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lianxin.jobs.models import Job, JobStatus
 from lianxin.jobs.services import job_start
@@ -185,3 +186,99 @@ def test_a_submission_on_the_worker_freezes_the_roster_and_links_back(world, org
         again.status == JobStatus.FAILED
         and again.error == "该排查日期的名册已上报；如需修改，请上级党组织先退回。"
     )
+
+
+@pytest.fixture
+def small_threshold(settings):
+    """Exports of more than two rows go to the worker."""
+    settings.LIANXIN = {**settings.LIANXIN, "JOB_ROWS": 2}
+
+
+@pytest.fixture
+def three_lost(world, org):
+    members = []
+    for n, branch in enumerate(("branch_a1", "branch_a1", "branch_a2")):
+        lost = MemberFactory(organization=org(branch), name=f"失联{n}", last_contact_on=date(2025, 1, 1))
+        CaseFactory(member=lost, opened_by=world.users["branch_a1"], lost_since=date(2025, 1, 1))
+        members.append(lost)
+    return members
+
+
+def test_a_big_roster_goes_to_the_worker_and_a_small_one_answers_at_once(
+    world, org, client_for, three_lost, small_threshold
+):
+    client = client_for("committee_a")
+    query = {"org": org("committee_a").pk, "as_of": "2026-11-01"}
+    response = client.get(reverse("reports:roster_xlsx"), query, follow=True)
+    job = Job.objects.get()
+    assert response.redirect_chain == [(reverse("jobs:detail", args=[job.pk]), 302)]
+    assert "数据量较大，已转入后台生成" in response.content.decode()
+    assert (job.kind, job.status, job.rows, job.params) == (
+        "roster",
+        JobStatus.DONE,
+        3,
+        {"as_of": "2026-11-01"},
+    )
+    assert not Disclosure.objects.exists()  # recorded when the file is downloaded, not when it is made
+    small = client.get(reverse("reports:roster_xlsx"), {"org": org("branch_a1").pk, "as_of": "2026-11-01"})
+    assert small["Content-Type"].startswith("application/vnd.openxmlformats") and Job.objects.count() == 1
+
+
+def test_a_big_register_goes_to_the_worker(world, org, client_for, small_threshold):
+    for n in range(3):
+        member = MemberFactory(
+            organization=org("branch_a1"), name=f"未联{n}", last_contact_on=date(2025, 1, 1)
+        )
+        CaseFactory(
+            member=member,
+            opened_by=world.users["branch_a1"],
+            status=CaseStatus.UNREACHABLE,
+            closed_on=date(2026, 8, 1),
+            second_search_done_on=date(2026, 9, 1),
+        )
+    response = client_for("county").get(
+        reverse("reports:register_xlsx"), {"org": org("county").pk, "as_of": "2026-11-01"}
+    )
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.status, job.total, job.rows) == ("register", JobStatus.DONE, 3, 3)
+
+
+def test_the_drill_down_exports_its_members_at_once_or_on_the_worker(
+    world, org, client_for, three_lost, settings
+):
+    client = client_for("committee_a")
+    page = client.get(reverse("reports:statistics_members"), {"org": org("committee_a").pk, "col": "W"})
+    assert reverse("reports:statistics_members_xlsx") in page.content.decode()
+    query = {"org": org("committee_a").pk, "as_of": timezone.localdate().isoformat(), "col": "W"}
+    response = client.get(reverse("reports:statistics_members_xlsx"), query)
+    rows = _xlsx_rows(response.content)
+    assert [row[1] for row in rows] == ["失联0", "失联1", "失联2"]
+    assert rows[0][4] == three_lost[0].id_number and rows[0][5] == three_lost[0].phone
+    log = Disclosure.objects.get()
+    assert log.count == 3 and log.subject.startswith("统计表 W 列名单")
+
+    settings.LIANXIN = {**settings.LIANXIN, "JOB_ROWS": 2}
+    response = client.get(reverse("reports:statistics_members_xlsx"), query)
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.status, job.rows, job.params["column"]) == (
+        "statistics_members",
+        JobStatus.DONE,
+        3,
+        "W",
+    )
+    content = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    assert _xlsx_rows(content) == rows
+
+
+def test_a_big_submission_is_frozen_on_the_worker(world, org, client_for, three_lost, small_threshold):
+    client = client_for("committee_a")
+    url = reverse("reports:submission_submit") + f"?org={org('committee_a').pk}&as_of=2026-11-01"
+    response = client.post(url)
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.kind == "submission" and job.status == JobStatus.DONE, job.error
+    assert Submission.objects.get().rows == 3
+    again = client.post(url, follow=True)
+    assert "该排查日期的名册已上报" in again.content.decode() and Job.objects.count() == 1

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access
+from lianxin import access, dates
 from lianxin.jobs.services import job_start
 from lianxin.models import Organization
 from lianxin.replica import pinned_to_primary
@@ -37,8 +37,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RecordsBatchForm(forms.Form):
     organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none())
-    closed_from = forms.DateField(label="结案日期从", widget=DATE)
-    closed_to = forms.DateField(label="至", widget=DATE)
+    closed_from = dates.DateField(label="结案日期从", widget=DATE)
+    closed_to = dates.DateField(label="至", widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

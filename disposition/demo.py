@@ -1,29 +1,36 @@
-"""Demo dispositions: one at each kind of stage, including a 除名 waiting for the county.
-Each is proposed by the branch's 组织委员 and decided by others, stage by stage (separation of
-duties). Idempotent: cases that already have a disposition are skipped."""
+"""Demo dispositions: the story members' cases taken through the chain, as fixtures/demo/people.json says.
+
+Each disposition is proposed by the branch's 组织委员 and decided stage by stage by others
+(separation of duties): the branch secretary at the 党支部 stages, the committee reviewer at
+the 党委 stages, the county approver at the 组织部门 stages, a week apart, with the meetings'
+counts from the branch's real voters. One is returned at the committee's 预审 and resubmitted;
+one waits in the county's inbox; 开除党籍 is recorded from a discipline decision. The services
+write "today" as the day of a proposal; `backdate` sets the story's day, history saying so.
+Idempotent: a story member with a disposition is skipped.
+"""
+
+from datetime import timedelta
 
 from django.utils import timezone
 
 from disposition import services
-from disposition.models import Decision
+from disposition.chain import stages_for
+from disposition.models import Decision, Disposition
 from disposition.outcomes import Outcome
-from lianxin.models import Post
-from tracing.models import CaseStatus, LostContactCase
+from lianxin.demo import backdate, holder
+from members import demo as members_demo
+from members.status import add_months
+from tracing.demo import reviewer, story_member
+from tracing.models import LostContactCase
+
+TEXTS = members_demo.TEXTS
+STEP_DAYS = 7
 
 
-def _holder(org, title):
-    post = (
-        Post.objects.filter(organization=org, title=title, ended_on__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    return post.user if post else None
-
-
-def _meeting(disposition):
+def _meeting(disposition, on):
     expected = services.voters(disposition.organization, excluding=disposition.member)
     return {
-        "meeting_date": timezone.localdate(),
+        "meeting_date": on,
         "present": expected,
         "votes_for": expected,
         "votes_against": 0,
@@ -31,64 +38,91 @@ def _meeting(disposition):
     }
 
 
-def _advance(disposition, users, count):
-    for _ in range(count):
-        disposition.refresh_from_db()
-        stage = disposition.stage
-        if stage is None:
-            return
-        user = users[stage.tier]
-        services.step_decide(
-            disposition=disposition,
-            stage=stage.key,
-            decision=Decision.AGREE,
-            acting_user=user,
-            opinion=f"同意。（{stage.title}）",
-            meeting=_meeting(disposition) if stage.meeting else None,
+def _decide(disposition, stage, user, on, **extra):
+    return services.step_decide(
+        disposition=disposition,
+        stage=stage.key,
+        acting_user=user,
+        decided_on=on,
+        meeting=_meeting(disposition, on) if stage.meeting else None,
+        **{"decision": Decision.AGREE, "opinion": TEXTS["opinion"].format(stage=stage.title), **extra},
+    )
+
+
+def _chain(disposition, spec, users, proposer, proposed_on):
+    """Decide the stages a week apart; return at one if the story says so; stop where it waits."""
+    day, returned = proposed_on, False
+    stages = list(stages_for(disposition.outcome))
+    index = 0
+    while index < len(stages):
+        stage = stages[index]
+        if stage.key == spec.get("waits_at"):
+            break
+        day += timedelta(days=STEP_DAYS)
+        if stage.key == spec.get("returned_at") and not returned:
+            _decide(
+                disposition,
+                stage,
+                users[stage.tier],
+                day,
+                decision=Decision.RETURN,
+                opinion=TEXTS["return_opinion"],
+                return_to=stages[0].key,
+            )
+            services.disposition_resubmit(
+                disposition=disposition,
+                proposal=TEXTS["resubmitted"].format(outcome=disposition.get_outcome_display()),
+                acting_user=proposer,
+            )
+            returned, index = True, 0
+            continue
+        _decide(disposition, stage, users[stage.tier], day)
+        index += 1
+    return day
+
+
+def dispose(story, spec, world, today):
+    member = story_member(story)
+    case = list(member.cases.order_by("opened_on", "pk"))[spec["case"]]
+    outcome = Outcome(spec["outcome"])
+    if outcome == Outcome.EXPEL:
+        decided_on = members_demo.ago(spec["decided"], today)
+        disposition = services.expulsion_record(
+            case=case,
+            decision=spec["decision"].format(year=decided_on.year),
+            decided_on=decided_on,
+            acting_user=world.users["county"],
         )
+        return backdate(disposition, proposed_on=decided_on)
+    proposer = holder(case.organization, "组织委员")
+    proposed_on = members_demo.ago(spec["proposed"], today)
+    disposition = services.disposition_propose(
+        case=case,
+        outcome=outcome,
+        proposal=TEXTS["proposal"].format(outcome=outcome.label),
+        acting_user=proposer,
+        correction_until=add_months(proposed_on, 6) if outcome == Outcome.CORRECTION else None,
+    )
+    users = {
+        "branch": holder(case.organization, "书记"),
+        "committee": reviewer(case.organization),
+        "department": world.users["county"],
+    }
+    last = _chain(disposition, spec, users, proposer, proposed_on)
+    return backdate(disposition, proposed_on=proposed_on, stage_since=last)
 
 
 def seed(world, rng, stdout=None):
-    users_by_committee = {"610581001": world.users["committee_a"], "610581002": world.users["committee_b"]}
-    cases = LostContactCase.objects.filter(
-        status__in=[CaseStatus.UNREACHABLE, CaseStatus.CONTACTED], dispositions__isnull=True
-    ).select_related("organization", "member")
-    plans = {
-        CaseStatus.UNREACHABLE: [
-            (Outcome.LAPSED_REMOVE, 5),
-            (Outcome.SUSPEND_UNREACHABLE, 4),
-            (Outcome.LAPSED_REMOVE, 1),
-        ],
-        CaseStatus.CONTACTED: [(Outcome.RETAIN, 4), (Outcome.CORRECTION, 2), (Outcome.PERSUADE, 3)],
-    }
+    today = timezone.localdate()
     made = 0
-    for case in cases:
-        committee = next(
-            (
-                users_by_committee[code]
-                for code in users_by_committee
-                if case.organization.code.startswith(code)
-            ),
-            None,
-        )
-        if committee is None or not plans[case.status]:
+    for story in members_demo.PEOPLE["stories"]:
+        specs = story.get("dispositions", [])
+        mine = {"member__organization__code": story["branch"], "member__name": story["name"]}
+        cased = LostContactCase.objects.filter(**mine).exists()  # not in a database seeded by an older demo
+        if not specs or not cased or Disposition.objects.filter(**mine).exists():
             continue
-        outcome, steps = plans[case.status].pop(0)
-        if outcome == Outcome.PERSUADE and case.member.is_probationary:
-            outcome = Outcome.CANCEL_PROBATION
-        users = {
-            "branch": _holder(case.organization, "书记"),
-            "committee": committee,
-            "department": world.users["county"],
-        }
-        # Separation of duties: the 组织委员 proposes, the 书记 records the branch's decisions.
-        disposition = services.disposition_propose(
-            case=case,
-            outcome=outcome,
-            acting_user=_holder(case.organization, "组织委员"),
-            proposal=f"经支委会研究，拟对该同志作{outcome.label}处理。",
-        )
-        _advance(disposition, users, steps)
-        made += 1
+        for spec in specs:
+            dispose(story, spec, world, today)
+            made += 1
     if stdout and made:
         stdout.write(f"  组织处置 {made} 件")

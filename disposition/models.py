@@ -123,6 +123,15 @@ class DispositionStep(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name="盖章党组织"
     )
     decided_on = models.DateField("日期")
+    # The post the user acted for when they held the right only as its delegate ("由…代为办理").
+    on_behalf_of = models.ForeignKey(
+        "lianxin.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代为办理的职务",
+    )
     return_to = models.CharField("退回至环节", max_length=24, blank=True)
     meeting_date = models.DateField("会议日期", null=True, blank=True)
     expected = models.PositiveIntegerField("应到会有表决权党员", null=True, blank=True)

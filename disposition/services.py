@@ -11,6 +11,7 @@ from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus,
 from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
 from lianxin import access
 from lianxin.models import OrgKind
+from lianxin.posts import delegated_post
 from lianxin.service import service
 from members.models import Member, MembershipType, PartyStatus
 from tracing.models import CaseStatus, LostContactCase
@@ -192,6 +193,7 @@ def step_decide(
         acting_user=acting_user,
         organization=_seal(current, disposition.case),
         decided_on=decided_on or today,
+        on_behalf_of=delegated_post(acting_user, current.perm, disposition.organization),
         return_to=return_to if decision == Decision.RETURN else "",
         **facts,
     )

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from lianxin.models import Organization, Post
+from lianxin.models import DailyRun, Delegation, DigestLog, Organization, Post
 
 
 @admin.register(Organization)
@@ -41,6 +41,47 @@ class PostAdmin(SimpleHistoryAdmin):
 
         super().save_model(request, obj, form, change)
         sync_grants(obj.user)
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["post", "delegate", "starts_on", "ends_on", "reason"]
+    list_filter = ["reason"]
+    raw_id_fields = ["post", "delegate", "created_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a delegation is ended (ends_on), not deleted
+
+    def save_model(self, request, obj, form, change):
+        from lianxin.posts import sync_grants
+
+        if not obj.created_by_id:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        sync_grants(obj.delegate)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(ReadOnlyAdmin):
+    list_display = ["day", "name", "status", "attempts", "finished_at"]
+    list_filter = ["status", "name"]
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(ReadOnlyAdmin):
+    list_display = ["day", "user", "new", "overdue", "channels", "sent_at"]
+    list_filter = ["day"]
 
 
 class ResetLockoutPasswordForm(AdminPasswordChangeForm):

@@ -14,7 +14,9 @@ class LianxinConfig(AppConfig):
 
         user_logged_in.connect(session_fresh_at_login, dispatch_uid="lianxin_session_fresh_at_login")
         pre_save.connect(refuse_overlong_text, dispatch_uid="lianxin_refuse_overlong_text")
-        # Each app registers its kinds of long work (exports, imports) in its jobs.py.
+
+        # Each app's overdue rules (overdue.py), daily jobs (daily.py) and kinds of long work
+        # (jobs.py: exports, imports), like admin.py.
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("jobs")
+        autodiscover_modules("overdue", "daily", "jobs")

@@ -1,8 +1,11 @@
 """Demo data: a realistic county, its committees and branches, and the demo logins.
 
-`seed_demo` calls `seed()` here, then each app's `demo.seed(world, rng, stdout)` in order
-(members, tracing, disposition, reports). Every seed is idempotent: it checks what exists
-and adds only what is missing, so running the command twice changes nothing.
+The county is data: fixtures/demo/county.json (tree, logins, officers); its people and their
+stories are fixtures/demo/people.json, read by the apps' seeds. `seed_demo` calls `seed()`
+here: `seed_base()` (the tree and the posts, which the tests' `world` fixture also builds),
+then each app's `demo.seed(world, rng, stdout)` in order (members, tracing, disposition,
+reports), each in one transaction. Every seed is idempotent: it checks what exists and adds
+only what is missing, so running the command twice changes nothing.
 """
 
 import random
@@ -13,121 +16,29 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from lianxin.audit import acting_as
+from lianxin.fixtures import load
 from lianxin.models import Organization, OrgCategory, OrgKind, Post, Role
 from lianxin.posts import post_assign
 
-DEMO_PASSWORD = "lianxin-demo"
+COUNTY = load("demo/county.json")  # the tree, the logins, the other officers
+DEMO_PASSWORD = COUNTY["password"]
 DEMO_APPS = ["members", "tracing", "disposition", "reports"]
-
-# (code, name, kind, category, approves_probationary, children)
-COUNTY_TREE = (
-    "610581",
-    "中共华阳县委组织部",
-    OrgKind.DEPARTMENT,
-    OrgCategory.GOVERNMENT,
-    True,
-    [
-        (
-            "610581001",
-            "中共华阳县城关镇委员会",
-            OrgKind.COMMITTEE,
-            OrgCategory.COMMUNITY,
-            True,
-            [
-                ("610581001001", "城关镇东街社区党支部", OrgKind.BRANCH, OrgCategory.COMMUNITY, False, []),
-                ("610581001002", "城关镇西关村党支部", OrgKind.BRANCH, OrgCategory.RURAL, False, []),
-                (
-                    "610581001003",
-                    "城关镇南街社区党总支",
-                    OrgKind.GENERAL_BRANCH,
-                    OrgCategory.COMMUNITY,
-                    False,
-                    [
-                        (
-                            "610581001003001",
-                            "南街社区第一党支部",
-                            OrgKind.BRANCH,
-                            OrgCategory.COMMUNITY,
-                            False,
-                            [],
-                        ),
-                        (
-                            "610581001003002",
-                            "南街社区第二党支部",
-                            OrgKind.BRANCH,
-                            OrgCategory.COMMUNITY,
-                            False,
-                            [],
-                        ),
-                    ],
-                ),
-            ],
-        ),
-        (
-            "610581002",
-            "中共华阳县教育工作委员会",
-            OrgKind.WORK_COMMITTEE,
-            OrgCategory.SCHOOL,
-            True,
-            [
-                ("610581002001", "华阳县第一中学党支部", OrgKind.BRANCH, OrgCategory.SCHOOL, False, []),
-                ("610581002002", "华阳县实验小学党支部", OrgKind.BRANCH, OrgCategory.SCHOOL, False, []),
-            ],
-        ),
-        (
-            "610581003",
-            "中共华阳县非公有制经济组织委员会",
-            OrgKind.COMMITTEE,
-            OrgCategory.PRIVATE_ENTERPRISE,
-            True,
-            [
-                (
-                    "610581003001",
-                    "华阳宏达机械有限公司党支部",
-                    OrgKind.BRANCH,
-                    OrgCategory.PRIVATE_ENTERPRISE,
-                    False,
-                    [],
-                ),
-                (
-                    "610581003002",
-                    "华阳县国有粮食储备库党支部",
-                    OrgKind.BRANCH,
-                    OrgCategory.STATE_ENTERPRISE,
-                    False,
-                    [],
-                ),
-            ],
-        ),
-    ],
-)
-
-# username: (organization code, title, role, full name)
+# username: (organization code, title, role, full name, description)
 DEMO_LOGINS = {
-    "county": ("610581", "审批人", Role.DEPARTMENT_APPROVER, "王建国", "县委组织部审批人（全县）"),
-    "committee_a": ("610581001", "组织委员", Role.COMMITTEE_REVIEWER, "李秀英", "城关镇党委（基层党委）"),
-    "committee_b": ("610581002", "组织委员", Role.COMMITTEE_REVIEWER, "张志强", "县教育工委（党（工）委）"),
-    "branch_a1": ("610581001001", "书记", Role.BRANCH_SECRETARY, "刘桂兰", "东街社区党支部书记"),
-    "branch_a2": ("610581001002", "书记", Role.BRANCH_SECRETARY, "陈德明", "西关村党支部书记"),
-    "branch_b1": ("610581002001", "书记", Role.BRANCH_SECRETARY, "杨丽华", "第一中学党支部书记"),
+    login["username"]: (
+        login["organization"],
+        login["title"],
+        Role(login["role"]),
+        login["name"],
+        login["description"],
+    )
+    for login in COUNTY["logins"]
 }
-
-# Secretaries and organization committee members of the other branches (no demo login).
-OTHER_OFFICERS = [
-    "赵海燕",
-    "黄志刚",
-    "周晓梅",
-    "吴国强",
-    "徐春花",
-    "孙永红",
-    "马俊杰",
-    "朱玉兰",
-    "胡文斌",
-    "郭淑珍",
-]
+BACKDATED = "演示数据：回填日期"  # the history reason of a date set after a service wrote "today"
 
 
 @dataclass
@@ -142,15 +53,15 @@ class World:
 
 
 def _ensure_tree(node, parent=None, orgs=None):
-    code, name, kind, category, approves, children = node
+    code, kind = node["code"], OrgKind(node["kind"])
     org = Organization.objects.filter(code=code).first()
     if org is None:
         fields = {
             "code": code,
-            "name": name,
+            "name": node["name"],
             "kind": kind,
-            "category": category,
-            "approves_probationary": approves,
+            "category": OrgCategory[node["category"]],
+            "approves_probationary": node.get("approves_probationary", False),
         }
         if kind == OrgKind.BRANCH:
             fields["online_address"] = f"https://dangjian.huayang.gov.cn/branch/{code}"
@@ -160,7 +71,7 @@ def _ensure_tree(node, parent=None, orgs=None):
         else:
             org = Organization.objects.add_child(parent, create_kwargs=fields)
     orgs[code] = org
-    for child in children:
+    for child in node.get("children", []):
         _ensure_tree(child, org, orgs)
     return org
 
@@ -184,7 +95,7 @@ def _ensure_post(user, org, title, role, phone):
             organization=org,
             title=title,
             role=role,
-            started_on=date(2023, 1, 1),
+            started_on=date(timezone.localdate().year - 3, 1, 1),
             phone=phone,
             wechat=f"wx_{user.username}",
             email=f"{user.username}@huayang.gov.cn",
@@ -200,12 +111,12 @@ def seed_base(rng):
     admin = _ensure_user("admin", "系统管理员", superuser=True)
     with acting_as(admin):
         orgs = {}
-        root = _ensure_tree(COUNTY_TREE, orgs=orgs)
+        root = _ensure_tree(COUNTY["tree"], orgs=orgs)
         users = {}
         for username, (code, title, role, full_name, _desc) in DEMO_LOGINS.items():
             users[username] = _ensure_user(username, full_name)
             _ensure_post(users[username], orgs[code], title, role, _phone(rng))
-        officers = iter(OTHER_OFFICERS * 4)
+        officers = iter(COUNTY["other_officers"]["names"] * 4)
         branches = [o for o in orgs.values() if o.kind == OrgKind.BRANCH]
         for branch in branches:
             if not Post.objects.filter(organization=branch, title="书记", ended_on__isnull=True).exists():
@@ -223,7 +134,8 @@ def seed(*, stdout=None, seed_value=20261122):
     for label in DEMO_APPS:
         app = apps.get_app_config(label)
         if module_has_submodule(app.module, "demo"):
-            with acting_as(world.admin):
+            # One transaction per app: its part is there whole or not at all, and is committed once.
+            with acting_as(world.admin), transaction.atomic():
                 import_module(f"{label}.demo").seed(world, rng, stdout)
     return world
 
@@ -234,3 +146,28 @@ def logins_table():
         lines.append(f"  {username:<12} {full_name}  {desc}")
     lines.append(f"  {'admin':<12} 系统管理员  超级用户（后台 /admin/）")
     return "\n".join(lines)
+
+
+# ---- helpers the app seeds share ----------------------------------------------------------------
+
+
+def holder(org, title):
+    """The user holding the post `title` (书记, 组织委员 …) at `org` now, or None."""
+    post = (
+        Post.objects.filter(organization=org, title=title, ended_on__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return post.user if post else None
+
+
+def backdate(obj, **fields):
+    """Set dates a service wrote as "today" to the day the story has them, with the history
+    saying so (the services refuse only future dates; "today" is the one they write)."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj._change_reason = BACKDATED
+    obj.save()
+    return obj

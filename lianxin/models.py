@@ -6,6 +6,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from lianxin.fixtures import integer_choices
+
 
 class OrgKind(models.TextChoices):
     DEPARTMENT = "department", "党委组织部门"
@@ -15,18 +17,8 @@ class OrgKind(models.TextChoices):
     BRANCH = "branch", "党支部"
 
 
-class OrgCategory(models.IntegerChoices):
-    """党组织类别, the codes of the 名册 and the 登记表."""
-
-    STATE_ENTERPRISE = 1, "国有企业"
-    PRIVATE_ENTERPRISE = 2, "非公有制企业"
-    RURAL = 3, "农村"
-    GOVERNMENT = 4, "党政机关"
-    SCHOOL = 5, "学校"
-    PUBLIC_INSTITUTION = 6, "其他事业单位"
-    COMMUNITY = 7, "街道社区"
-    SOCIAL_ORGANIZATION = 8, "社会组织"
-    OTHER = 9, "其他"
+# 党组织类别, the codes of the 名册 and the 登记表: fixtures/codes/org_categories.json.
+OrgCategory = integer_choices("org_categories", "OrgCategory", __name__)
 
 
 # The tier that acts at each stage of the chain, derived from the kind.
@@ -173,6 +165,99 @@ class Post(models.Model):
     @property
     def scope_organization(self):
         return self.organization
+
+
+class Delegation(models.Model):
+    """代办委托: for a period (出差, 病假) another user does a post's work. The delegate holds the
+    post's rights for the period (lianxin/posts.py), and what they record shows "由…代为办理"."""
+
+    class Reason(models.TextChoices):
+        TRAVEL = "travel", "出差"
+        SICK = "sick", "病假"
+        OTHER = "other", "其他"
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="delegations", verbose_name="职务")
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations", verbose_name="代办人"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", help_text="含当日")
+    reason = models.CharField("原因", max_length=10, choices=Reason.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="委托人"
+    )
+    history = HistoricalRecords()
+
+    scope_path_field = "post__organization__path"
+
+    class Meta:
+        verbose_name = "代办委托"
+        verbose_name_plural = "代办委托"
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["delegate", "ends_on"]), models.Index(fields=["post", "ends_on"])]
+
+    def __str__(self):
+        return f"{self.post.organization} {self.post.title}：由{self.delegate.get_full_name() or self.delegate}代为办理"
+
+    @property
+    def scope_organization(self):
+        return self.post.organization
+
+    def covers(self, day):
+        return self.starts_on <= day <= self.ends_on
+
+
+class DigestLog(models.Model):
+    """One day's digest to one user: what it listed, so the next one says only what is new and a
+    second run the same day sends nothing again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="接收人"
+    )
+    day = models.DateField("日期")
+    item_keys = models.JSONField("事项", default=list)
+    overdue = models.PositiveIntegerField("超期", default=0)
+    new = models.PositiveIntegerField("新增", default=0)
+    channels = models.CharField("发送渠道", max_length=100, blank=True)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "每日提醒记录"
+        verbose_name_plural = "每日提醒记录"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.user}"
+
+
+class DailyRun(models.Model):
+    """One daily job on one day (lianxin/daily.py): its attempts, and how the last one ended."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "等待"
+        RUNNING = "running", "运行中"
+        RETRYING = "retrying", "失败，等待重试"
+        SUCCEEDED = "succeeded", "成功"
+        FAILED = "failed", "失败"
+
+    day = models.DateField("日期")
+    name = models.CharField("任务", max_length=60)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.WAITING)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    result = models.JSONField("结果", null=True, blank=True)
+    error = models.TextField("错误", blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "每日任务"
+        verbose_name_plural = "每日任务"
+        ordering = ["-day", "name"]
+        constraints = [models.UniqueConstraint(fields=["day", "name"], name="one_daily_run_per_job_and_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.name}（{self.get_status_display()}）"
 
 
 class Disclosure(models.Model):

@@ -276,6 +276,55 @@ LIANXIN = {
     "IMPORT_KEEP_MINUTES": env_int("LIANXIN_IMPORT_KEEP_MINUTES", 60),
 }
 
+# The clocks of the overdue rules (lianxin/overdue.py, each app's overdue.py), each overridable
+# as LIANXIN_<NAME>. The seeds give LOST_MONTHS (名册 rules 2, 附件5 A) and
+# AWAY_UNREPORTED_MONTHS (Shaanxi 2); the seeds are silent on the others — docs/domain.md §11
+# says what each assumes.
+OVERDUE_DEFAULTS = {
+    "LOST_MONTHS": 6,  # over six months without contact: 失联
+    "AWAY_UNREPORTED_MONTHS": 1,  # away over a month without reporting: 失控
+    "WARNING_DAYS": 150,  # 预警, a month before 失联
+    "OUT_OF_CONTROL_DAYS": 7,  # reach a 失控 member ("第一时间", Fuzhou 3)
+    "LOST_CASE_DAYS": 7,  # open a case for a 失联 member
+    "CASE_FIRST_ATTEMPT_DAYS": 7,  # the first search attempt after opening
+    "CASE_IDLE_DAYS": 30,  # an open case with no new attempt
+    "SECOND_SEARCH_DAYS": 30,  # the committee starts its second search (登记表 rules 1)
+    "PROPOSAL_DAYS": 30,  # the branch proposes a disposition after the second search
+    "STAGE_DAYS": 30,  # each stage of the chain waits at most …
+    "MEETING_STAGE_DAYS": 90,  # … but the 支部党员大会, held once a quarter
+    "RECEIPT_DAYS": 30,  # the 介绍信回执 back (Shaanxi 8 "不落实、不放手")
+    "RETURN_TALK_DAYS": 15,  # the talk after a member returns (Shaanxi 10)
+    "SUSPENSION_MONTHS": 24,  # 停止党籍: decide after two years
+    "ESCALATE_DAYS": 14,  # past its deadline, the level above is told
+    "SOON_DAYS": 7,  # 即将到期: the deadline within this many days
+}
+LIANXIN["OVERDUE"] = {name: env_int(f"LIANXIN_{name}", value) for name, value in OVERDUE_DEFAULTS.items()}
+# The daily digest (lianxin/digest.py): Django's e-mail, and a group-bot webhook when its URL is set.
+LIANXIN["DIGEST_BACKENDS"] = env_list(
+    "LIANXIN_DIGEST_BACKENDS", "lianxin.digest.EmailBackend,lianxin.digest.WebhookBackend"
+)
+LIANXIN["DIGEST_WEBHOOK_URL"] = os.environ.get("LIANXIN_DIGEST_WEBHOOK_URL", "")
+LIANXIN["SITE_URL"] = os.environ.get("LIANXIN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A failed daily job is tried again after each of these delays (seconds), then left failed.
+LIANXIN["TASK_RETRY_DELAYS"] = [int(s) for s in env_list("LIANXIN_TASK_RETRY_DELAYS", "60,600,3600")]
+
+# E-mail (Django 6.1 MAILERS): the console in the demo (DEBUG), SMTP from the environment otherwise.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND
+)
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS"),
+        "timeout": 10,
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lianxin@localhost")
+
 # Our ScopeBackend (lianxin/access.py) replaces guardian's backend: grants are inherited
 # down the tree, which guardian's own backend does not do.
 # models.W040: SQLite ignores INCLUDE columns of an index (member_last_contact_idx); they serve

@@ -8,10 +8,11 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lianxin import access
+from lianxin import access, todo
 from lianxin.dashboard import panels_for
 from lianxin.dates import QueryDateError
 from lianxin.disclosure import resolve, reveal, revealable_fields
@@ -40,10 +41,11 @@ def home(request):
     """工作台: where the user stands and what needs doing in their scope."""
     posts = active_posts(request.user)
     counts = organization_counts(request.user)
+    todo_counts = todo.counts(todo.entries_for(request.user, timezone.localdate()))
     return render(
         request,
         "lianxin/home.html",
-        {"posts": posts, "counts": counts, "panels": panels_for(request.user)},
+        {"posts": posts, "counts": counts, "panels": panels_for(request.user), "todo_counts": todo_counts},
     )
 
 

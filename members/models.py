@@ -4,6 +4,7 @@ never typed by hand; 党籍 status changes only through the disposition chain.""
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lianxin.fixtures import integer_choices
 from lianxin.models import Organization
 from lianxin.textlimits import NOTE, narrative
 from lianxin.validators import validate_no_formula_start, validate_phone
@@ -19,17 +20,8 @@ class MembershipType(models.TextChoices):
     PROBATIONARY = "probationary", "预备党员"
 
 
-class Occupation(models.IntegerChoices):
-    """职业 codes of the 名册 and the 登记表."""
-
-    STATE_ENTERPRISE_LEFT = 1, "国有企业解除劳动关系人员"
-    PRIVATE_ENTERPRISE_LEFT = 2, "非公有制企业离职人员"
-    RURAL_MIGRANT = 3, "农村外出务工经商人员"
-    RETIRED_OFFICIAL = 4, "党（政）机关事业单位离退休人员"
-    GRADUATE = 5, "高校毕业生"
-    COMMUNITY_SEPARATED = 6, "街道社区人户分离人员"
-    TALENT_CENTRE = 7, "组织关系在人才中心人员"
-    OTHER = 8, "其他"
+# 职业 codes of the 名册 and the 登记表: fixtures/codes/occupations.json.
+Occupation = integer_choices("occupations", "Occupation", __name__)
 
 
 class ContactStatus(models.TextChoices):
@@ -396,3 +388,4 @@ class TransferFollowUp(models.Model):
 
 from members.contact_log import *  # noqa: E402,F401,F403  (联系记录 lives beside this module)
 from members.importing.models import *  # noqa: E402,F401,F403  (the import batch models live with the importer)
+from members.talks import Talk  # noqa: E402,F401  (the 三必谈 talks live in their own module)

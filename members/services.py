@@ -214,6 +214,33 @@ def absence_close(*, absence, returned_on: date, acting_user):
     return absence
 
 
+@service(perm=MANAGE, on="absence")
+@transaction.atomic
+def talk_record(*, absence, kind, on, talker, record, acting_user):
+    """A 三必谈 talk about an absence: before the member leaves, or after they come back."""
+    from members.talks import Talk
+
+    absence = Absence.objects.select_related("member").get(pk=absence.pk)
+    if on > _today():
+        raise ValidationError({"on": "谈话日期不能晚于今天。"})
+    if kind == Talk.Kind.RETURN and absence.returned_on is None:
+        raise ValidationError({"kind": "党员尚未登记返回，不能记录返回后谈话。"})
+    if kind == Talk.Kind.RETURN and on < absence.returned_on:
+        raise ValidationError({"on": "返回后谈话的日期不能早于返回日期。"})
+    talk = Talk(
+        member=absence.member,
+        absence=absence,
+        kind=kind,
+        on=on,
+        talker=talker,
+        record=record,
+        recorded_by=acting_user,
+    )
+    talk.full_clean()
+    talk.save()
+    return talk
+
+
 @service(perm=MANAGE, on="contact")
 @transaction.atomic
 def contact_add(*, contact, acting_user):

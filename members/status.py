@@ -7,32 +7,30 @@ Precedence 失联 > 失控 > 预警 > 正常:
 - 预警: 150 days or more without contact — a month before it becomes 失联.
 """
 
-import calendar
 from datetime import date
 
+from django.conf import settings
+
+from lianxin.clock import add_months, earliest_anchor
 from members.models import ContactStatus
 
+# The defaults of LIANXIN["OVERDUE"] (lianxin/settings.py), which is what the clocks read.
 WARNING_DAYS = 150
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (2024-08-31 + 6 → 2025-02-28)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def limit(name):
+    """A threshold of the clocks, from LIANXIN["OVERDUE"] (the seeds' values by default)."""
+    return settings.LIANXIN["OVERDUE"][name]
 
 
 def is_lost(last_contact: date | None, today: date) -> bool:
-    return last_contact is not None and today > add_months(last_contact, 6)
+    return last_contact is not None and today > add_months(last_contact, limit("LOST_MONTHS"))
 
 
 def lost_threshold(today: date) -> date:
     """Members whose last contact is before this date are 失联 today (for list queries)."""
     # is_lost ⇔ last < the earliest day d with add_months(d, 6) >= today
-    day = add_months(today, -6)
-    while add_months(day, 6) < today:
-        day = date.fromordinal(day.toordinal() + 1)
-    return day
+    return earliest_anchor(today, months=limit("LOST_MONTHS"))
 
 
 def compute_status(
@@ -44,11 +42,13 @@ def compute_status(
 ) -> str:
     if is_lost(last_contact, today):
         return ContactStatus.LOST
-    if away_unreported_since is not None and today > add_months(away_unreported_since, 1):
+    if away_unreported_since is not None and today > add_months(
+        away_unreported_since, limit("AWAY_UNREPORTED_MONTHS")
+    ):
         return ContactStatus.OUT_OF_CONTROL
     if unreachable_since is not None and (last_contact is None or last_contact < unreachable_since):
         return ContactStatus.OUT_OF_CONTROL
-    if last_contact is not None and (today - last_contact).days >= WARNING_DAYS:
+    if last_contact is not None and (today - last_contact).days >= limit("WARNING_DAYS"):
         return ContactStatus.WARNING
     return ContactStatus.NORMAL
 

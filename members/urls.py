@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import numbersearch, views
+from members import numbersearch, talk_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/record-contact/", views.contact_record, name="contact_record"),
     path("absences/<int:pk>/return/", views.absence_return, name="absence_return"),
+    path("absences/<int:pk>/talk/", talk_views.talk_add, name="talk_add"),
     path("<int:pk>/transfer-out/", views.transfer_out, name="transfer_out"),
     path("<int:pk>/transfer-in/", views.transfer_in, name="transfer_in"),
     path("transfers/<int:pk>/receipt/", views.transfer_receipt, name="transfer_receipt"),

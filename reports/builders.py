@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import OuterRef, Q, Subquery
 
 from disposition.models import Disposition, DispositionStatus
+from lianxin.fixtures import legend
 from lianxin.models import Organization
 from lianxin.queries import names_as_of
 from members.models import Member, PartyStatus
@@ -19,11 +20,10 @@ from reports.relations import classify, relation_problems
 from tracing.models import CaseStatus, LostContactCase
 from tracing.periods import loss_cases_of_outer_member, lost_period
 
-LOSS_LEGEND = "①外出务工经商；②单位改制或破产；③毕业后去向不明；④工作单位改变；⑤出国（境）；⑥居住地改变；⑦其他（具体原因在备注栏中注明）。"
-CATEGORY_LEGEND = (
-    "①国有企业；②非公有制企业；③农村；④党政机关；⑤学校；⑥其他事业单位；⑦街道社区；⑧社会组织；⑨其他。"
-)
-OCCUPATION_LEGEND = "①国有企业解除劳动关系人员；②非公有制企业离职人员；③农村外出务工经商人员；④党机关事业单位离退休人员；⑤高校毕业生；⑥街道社区人户分离人员；⑦组织关系在人才中心人员；⑧其他。"
+# The code tables as the forms print them (fixtures/codes/*.json).
+LOSS_LEGEND = legend("loss_reasons")
+CATEGORY_LEGEND = legend("org_categories")
+OCCUPATION_LEGEND = legend("occupations")
 
 
 @dataclass

@@ -57,3 +57,50 @@ class Submission(models.Model):
     @property
     def scope_organization(self):
         return self.organization
+
+
+class MonthlySnapshot(models.Model):
+    """One organization's numbers at the end of a month (its whole subtree), for the trend page.
+
+    Derived data, recomputed from the facts at any time (reports/snapshots.py): no simple-history,
+    and rows are written in bulk (an upsert per month), never edited by hand."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name="党组织"
+    )
+    month = models.DateField("月份", help_text="该月1日")
+    as_of = models.DateField("统计日期", help_text="数字所反映的日期：往月为月末，本月为生成当天")
+    reconstructed = models.BooleanField(
+        "据历史记录推算", default=False, help_text="事后按有日期的记录推算，而非当月生成"
+    )
+    members = models.PositiveIntegerField("党员人数", default=0)
+    warning = models.PositiveIntegerField("预警", default=0)
+    out_of_control = models.PositiveIntegerField("失控", default=0)
+    lost = models.PositiveIntegerField("失联", default=0)
+    cases_opened = models.PositiveIntegerField("本月立案", default=0)
+    cases_closed = models.PositiveIntegerField("本月结案", default=0)
+    cases_open = models.PositiveIntegerField("月末查找中案件", default=0)
+    cases_overdue = models.PositiveIntegerField("月末超期未查找案件", default=0)
+    dispositions_waiting = models.PositiveIntegerField("月末审批中处置", default=0)
+    dispositions_overdue = models.PositiveIntegerField("月末超期未办理处置", default=0)
+
+    scope_path_field = "organization__path"
+
+    class Meta:
+        verbose_name = "月度快照"
+        verbose_name_plural = "月度快照"
+        ordering = ["organization", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month"], name="one_snapshot_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.month:%Y-%m}"
+
+    @property
+    def scope_organization(self):
+        return self.organization
+
+    @property
+    def overdue(self):
+        return self.cases_overdue + self.dispositions_overdue

@@ -6,17 +6,14 @@ columns D, E, F break down C (纳入组织管理), so D+E+F ≤ C.
 """
 
 from disposition.outcomes import Outcome, stats_column
+from lianxin.fixtures import load
 from tracing.models import CaseStatus
 
-COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWX"
-RELATIONS = (
-    ("A", "BOX"),
-    ("B", "CGMN"),
-    ("G", "HIJKL"),
-    ("O", "PSVW"),
-    ("P", "QR"),
-    ("S", "TU"),
-)
+# The columns and relations are data: fixtures/statistics.json.
+_TABLE = load("statistics.json")
+COLUMNS = "".join(column["letter"] for column in _TABLE["columns"])
+RELATIONS = tuple((rule["total"], rule["parts"]) for rule in _TABLE["relations"])
+AT_MOST = tuple((rule["total"], rule["parts"]) for rule in _TABLE["at_most"])  # D+E+F ≤ C
 
 
 def classify(case_status, approved_outcome, approved_contacted, has_active):
@@ -62,8 +59,9 @@ def relation_problems(rows):
             if c[parent] != sum(c[p] for p in parts):
                 involved = set(row.members[parent]) ^ {m for p in parts for m in row.members[p]}
                 problems.append((row.label, f"{parent}≠{'+'.join(parts)}", involved))
-        if c["D"] + c["E"] + c["F"] > c["C"]:
-            problems.append(
-                (row.label, "D+E+F>C", set(row.members["D"] + row.members["E"] + row.members["F"]))
-            )
+        for total, parts in AT_MOST:
+            if sum(c[p] for p in parts) > c[total]:
+                problems.append(
+                    (row.label, f"{'+'.join(parts)}>{total}", {m for p in parts for m in row.members[p]})
+                )
     return problems

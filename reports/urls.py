@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import jobviews, views
+from reports import jobviews, trend_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("submissions/submit/", views.submission_submit, name="submission_submit"),
     path("submissions/<int:pk>/return/", views.submission_return, name="submission_return"),
     path("submissions/<int:pk>.xlsx", views.submission_file, name="submission_file"),
+    path("trends/", trend_views.trends, name="trends"),
+    path("trends.xlsx", trend_views.trends_xlsx, name="trends_xlsx"),
 ]

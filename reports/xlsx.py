@@ -254,3 +254,25 @@ def write_member_list(stream, rows, *, title, unit, filled_on):
         ws.append(_body_row(ws, values) if count <= STYLED_ROWS else PlainRow(values))
     wb.save(stream)
     return count
+
+
+def write_trends(stream, rows, *, headings, unit, filled_on):
+    """月度趋势: title, unit and date, then one row per month (rows from reports.trends.table)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("月度趋势")
+    ws.column_dimensions["A"].width = 10
+    for index in range(2, len(headings) + 3):
+        ws.column_dimensions[get_column_letter(index)].width = 12
+    _print_setup(ws, "3:3")
+    ws.freeze_panes = "B4"
+    last = get_column_letter(len(headings) + 2)
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
+    ws.append([_cell(ws, f"月度趋势（{unit}）", TITLE_FONT, border=False)])
+    ws.merged_cells.add(CellRange(f"A2:{last}2"))
+    left = Alignment(horizontal="left", vertical="center")
+    ws.append([_cell(ws, f"填报单位：{unit}　　生成日期：{filled_on:%Y年%m月%d日}", BODY_FONT, False, left)])
+    ws.append([_cell(ws, text, HEAD_FONT) for text in ("月份", *headings, "统计日期")])
+    for month, numbers, as_of, reconstructed in rows:
+        note = f"{as_of:%Y-%m-%d}" + ("（推算）" if reconstructed else "")
+        ws.append([_cell(ws, month), *(_cell(ws, n) for n in numbers), _cell(ws, note)])
+    wb.save(stream)

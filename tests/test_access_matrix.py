@@ -28,12 +28,58 @@ def _member(world):
     return {"model": "members.member", "pk": member.pk, "field": "id_number"}
 
 
+def _secretary_post(world):
+    return {"pk": world.users["branch_a1"].posts.get(ended_on__isnull=True).pk}
+
+
+def _delegation(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lianxin.models import Delegation
+    from tests.factories import branch_officer
+
+    today = timezone.localdate()
+    delegation = Delegation.objects.create(
+        post=world.users["branch_a1"].posts.get(ended_on__isnull=True),
+        delegate=branch_officer(),
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+        reason="travel",
+        created_by=world.users["branch_a1"],
+    )
+    return {"pk": delegation.pk}
+
+
+def _delegation_data(world, kwargs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import branch_officer
+
+    today = timezone.localdate()
+    return {
+        "delegate": branch_officer().pk,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=7)).isoformat(),
+        "reason": "travel",
+    }
+
+
 CORE = {
     "home": Entry(),
     "organization_list": Entry(),
     "organization_detail": Entry(build=lambda w: _org(w, "610581001001")),
     "disclosure_list": Entry(),
     "reveal_value": Entry(build=_member, post=lambda w, k: {}, may_post=INSIDE, get_status=405),
+    "todo": Entry(),
+    # The holder delegates their own post; the levels above (holding one of its rights) may too.
+    "delegation_add": Entry(build=_secretary_post, post=_delegation_data, may_post=INSIDE),
+    "delegation_end": Entry(build=_delegation, post=lambda w, k: {}, may_post=INSIDE, get_status=405),
+    # The daily jobs are for administrators only.
+    "daily_runs": Entry(get_status=404),
     # Every user changes their own password (a wrong old password changes nothing).
     "password_change": Entry(
         post=lambda w, k: {"old_password": "not-it", "new_password1": "x", "new_password2": "x"},

@@ -8,22 +8,14 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from lianxin.dates import validate_in_range
+from lianxin.fixtures import integer_choices
 from lianxin.models import Organization
 from lianxin.storage import private_storage
 from lianxin.textlimits import BOX, LOG_ROW, NOTE, narrative
 from members.models import Member
 
-
-class LossReason(models.IntegerChoices):
-    """失去联系情形 codes of the 名册 and the 登记表 (⑦ needs a remark)."""
-
-    MIGRANT_WORK = 1, "外出务工经商"
-    RESTRUCTURED = 2, "单位改制或破产"
-    GRADUATE_UNKNOWN = 3, "毕业后去向不明"
-    EMPLOYER_CHANGED = 4, "工作单位改变"
-    ABROAD = 5, "出国（境）"
-    RESIDENCE_CHANGED = 6, "居住地改变"
-    OTHER = 7, "其他"
+# 失去联系情形 codes of the 名册 and the 登记表 (⑦ needs a remark): fixtures/codes/loss_reasons.json.
+LossReason = integer_choices("loss_reasons", "LossReason", __name__)
 
 
 class CaseStatus(models.TextChoices):
@@ -146,6 +138,15 @@ class SearchAttempt(models.Model):
         verbose_name="更正的记录",
     )
     correction_reason = models.CharField("更正理由", max_length=300, blank=True)
+    # The post the searcher acted for when they held the right only as its delegate ("由…代为办理").
+    on_behalf_of = models.ForeignKey(
+        "lianxin.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代为办理的职务",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 

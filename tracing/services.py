@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lianxin.posts import delegated_post
 from lianxin.service import service
 from members.models import Member, PartyStatus
 from members.services import member_record_contact
@@ -154,6 +155,7 @@ def attempt_log(
         by_committee=by_committee,
         supersedes=supersedes,
         correction_reason=correction_reason,
+        on_behalf_of=delegated_post(acting_user, COMMITTEE if by_committee else LOG, case.organization),
     )
     if attachment:
         attempt.attachment = attachment

@@ -52,3 +52,29 @@ def test_number_search_and_masked_edit_on_a_phone(world, org, session):
         assert fits(page), path
         session.shot(path.strip("/").replace("/", "-"))
     assert page.locator("text=下载附件").count() == 1
+
+
+def test_the_todo_page_fits_a_phone(world, org, session):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    MemberFactory(
+        organization=org("branch_a1"), name="欧阳长名字党员", last_contact_on=today - timedelta(days=200)
+    )
+    CaseFactory(member=MemberFactory(organization=org("branch_a1")), opened_by=world.users["branch_a1"])
+    page = session.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    session.login("committee_a")
+    session.go("/todo/?tab=overdue")
+    assert "下级组织超期情况" in page.content()
+    assert fits(page)
+    session.shot("todo")
+    page.context.clear_cookies()
+    session.login("branch_a1")
+    page.wait_for_selector("h1:has-text('工作台')")
+    session.go("/todo/?tab=overdue")
+    page.click("text=欧阳长名字党员")  # one click from the line to its action
+    assert "/cases/open/" in page.url
+    assert fits(page)

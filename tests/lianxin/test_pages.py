@@ -1,7 +1,4 @@
-from django.core.management import call_command
 from django.urls import reverse
-
-from lianxin.models import Organization, Post
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -46,16 +43,6 @@ def test_home_for_user_without_post(client, world):
 def test_csp_header_present(world, client_for):
     response = client_for("county").get(reverse("home"))
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
-
-
-def test_seed_demo_is_idempotent(db, capsys):
-    call_command("seed_demo")
-    counts = (Organization.objects.count(), Post.objects.count())
-    call_command("seed_demo")
-    assert (Organization.objects.count(), Post.objects.count()) == counts
-    out = capsys.readouterr().out
-    for login in ("county", "committee_a", "committee_b", "branch_a1", "branch_a2", "branch_b1", "admin"):
-        assert login in out
 
 
 def test_login_is_throttled_after_five_failures(client, world):

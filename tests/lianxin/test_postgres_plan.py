@@ -4,13 +4,31 @@ import pytest
 from django.db import connection
 
 from lianxin import access
-from lianxin.models import Organization
+from lianxin.models import Organization, OrgKind
+
+
+def crowd_the_tree(count=3000):
+    """A county's few rows make every index cost the same, and the planner then picks any of them;
+    a province's worth of sibling subtrees makes the prefix range scan the only cheap plan."""
+    Organization.objects.bulk_create(
+        Organization(
+            path=f"0099{i:04d}",
+            depth=2,
+            name=f"填充组织{i}",
+            code=f"PLAN{i:05d}",
+            kind=OrgKind.BRANCH,
+        )
+        for i in range(count)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE lianxin_organization")
 
 
 @pytest.mark.postgres
 def test_subtree_filter_uses_pattern_index(world):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
+    crowd_the_tree()
     qs = access.scoped(world.users["committee_a"], "view_scope", Organization.objects.all())
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")

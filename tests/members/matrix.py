@@ -136,6 +136,12 @@ ENTRIES = {
         may_post=BRANCH_ROLES,
         expect_get={"committee_a": 403, "county": 403},
     ),
+    "members:talk_add": Entry(
+        build=_absence,
+        post=lambda w, k: {"kind": "departure", "on": "2026-09-01", "talker": "刘桂兰", "record": "行前谈话"},
+        may_post=BRANCH_ROLES,
+        expect_get={"committee_a": 403, "county": 403},
+    ),
     "members:member_add": Entry(
         build=_branch,
         post=_member_data,

@@ -60,4 +60,7 @@ ENTRIES = {
         },
         may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
     ),
+    # The trend page and its xlsx: counts of the ?org= subtree; outside the scope, 404.
+    "reports:trends": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
+    "reports:trends_xlsx": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
 }

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 import disposition.services
+import lianxin.delegations
 import lianxin.jobs.services
 import members.importing.service
 import members.services
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 A1 = "610581001001"
 SERVICE_MODULES = (members.services, members.importing.service, tracing.services, disposition.services)
-SERVICE_MODULES += (reports.submissions, lianxin.jobs.services)
+SERVICE_MODULES += (reports.submissions, lianxin.delegations, lianxin.jobs.services)
 
 
 def database_state():
@@ -195,6 +196,23 @@ def presence(world):
         recorded_by=world.users["branch_a1"],
     )
     return {"member": case.member, "activity": activity}
+
+
+def secretary_post(world):
+    return world.users["branch_a1"].posts.get(ended_on__isnull=True)
+
+
+def delegation(world):
+    from lianxin.models import Delegation
+
+    return Delegation.objects.create(
+        post=secretary_post(world),
+        delegate=world.users["committee_a"],
+        starts_on=today(),
+        ends_on=today() + timedelta(days=7),
+        reason="sick",
+        created_by=world.users["branch_a1"],
+    )
 
 
 @dataclass
@@ -404,6 +422,31 @@ CALLS = {
         lambda w: {"case": closed_case(w), "decision": "县纪委〔2026〕1号", "decided_on": today()},
         "committee_a",
         ("branch_a1",),
+    ),
+    # The holder delegates their own post (or the level above does): a colleague with the same
+    # rights at the same branch may not.
+    "lianxin.delegations.delegation_create": Call(
+        lambda w: {
+            "post": secretary_post(w),
+            "delegate": w.users["committee_a"],
+            "starts_on": today(),
+            "ends_on": today() + timedelta(days=7),
+            "reason": "travel",
+        },
+        "branch_a1",
+        ("zz",),
+    ),
+    "lianxin.delegations.delegation_end": Call(lambda w: {"delegation": delegation(w)}, "branch_a1", ("zz",)),
+    "members.services.talk_record": Call(
+        lambda w: {
+            "absence": _open_absence(w),
+            "kind": "departure",
+            "on": today() - timedelta(days=31),
+            "talker": "刘桂兰",
+            "record": "行前谈话",
+        },
+        "branch_a1",
+        MANAGERS,
     ),
     "reports.submissions.submission_submit": Call(
         lambda w: {"organization": w.orgs[A1], "as_of": today()}, "branch_a1"

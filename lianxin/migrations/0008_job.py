@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lianxin', '0006_branch_committee_decides'),
+        ('lianxin', '0007_delegation_digest_daily_run'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

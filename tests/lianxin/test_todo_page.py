@@ -1,0 +1,113 @@
+"""Issue 18 item 2: the 待办 page — tabs 待办 / 超期 / 即将到期 with counts, every line one click
+from its action (and a link only where following it works), the units below ranked by overdue
+work, the same counts on the 工作台, a fixed number of queries."""
+
+import re
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lianxin import overdue, todo
+from lianxin.models import Organization
+from members.models import Transfer
+from tests.factories import CaseFactory, MemberFactory
+
+DAY = timedelta(days=1)
+TODAY = timezone.localdate()
+
+
+def some_work(world, code="610581001001", n=1):
+    """Overdue, soon and open work at a branch: n of each kind."""
+    branch = world.orgs[code]
+    for _ in range(n):
+        MemberFactory(organization=branch, last_contact_on=TODAY - 160 * DAY)  # 预警: todo
+        MemberFactory(organization=branch, last_contact_on=TODAY - 178 * DAY)  # 预警: soon
+        CaseFactory(
+            member=MemberFactory(organization=branch),
+            opened_by=world.users["branch_a1"],
+            opened_on=TODAY - 60 * DAY,
+        )
+        member = MemberFactory(organization=branch)
+        Transfer.objects.create(
+            member=member,
+            direction=Transfer.Direction.OUT,
+            nature=Transfer.Nature.PERMANENT,
+            other_organization="东莞市某党支部",
+            talk_on=TODAY - 90 * DAY,
+            talk_record="谈话",
+            letter_issued_on=TODAY - 90 * DAY,
+            recorded_by=world.users["branch_a1"],
+        )
+
+
+def links(html):
+    block = html.split('class="todo-list"', 1)[1].split("</ul>", 1)[0] if 'class="todo-list"' in html else ""
+    return re.findall(r'<a href="([^"]+)"', block)
+
+
+def test_tabs_count_and_each_line_leads_to_its_action(world, client_for):
+    some_work(world)
+    client = client_for("branch_a1")
+    counts = {}
+    for tab in overdue.TABS:
+        html = client.get(reverse("todo") + f"?tab={tab}").content.decode()
+        counts[tab] = len(links(html))
+        for url in links(html):
+            assert client.get(url).status_code == 200, url  # the action page opens for this user
+    # overdue: the case with no attempt, the 回执; soon: 预警 at day 178; todo: 预警 at day 160
+    assert counts == {overdue.OVERDUE: 2, overdue.SOON: 1, overdue.TODO: 1}
+    html = client.get(reverse("todo")).content.decode()
+    for tab, n in counts.items():
+        assert re.search(rf"{overdue.TABS[tab]} <span class=\"badge[^\"]*\">{n}</span>", html)
+
+
+def test_the_level_above_sees_escalated_work_with_links_it_may_follow(world, client_for):
+    some_work(world)
+    client = client_for("committee_a")
+    html = client.get(reverse("todo") + "?tab=overdue").content.decode()
+    assert "下级逾期，请督办" in html
+    urls = links(html)
+    assert urls and all(client.get(url).status_code == 200 for url in urls)
+    # the committee may not record a 回执: its line leads to the member's page instead
+    assert not any("/receipt/" in url for url in urls)
+
+
+def test_units_below_are_ranked_by_overdue_work_equal_to_a_direct_count(world):
+    some_work(world, "610581001002", n=2)
+    some_work(world, "610581001001", n=1)
+    ranking = todo.ranking(world.users["committee_a"], TODAY)
+    assert [org.code for org, _late, _all in ranking[:2]] == ["610581001002", "610581001001"]
+    items = overdue.all_items(TODAY)
+    for org, late, total in ranking:
+        mine = [i for i in items if i.organization.path.startswith(org.path)]
+        assert (late, total) == (sum(i.tab(TODAY) == overdue.OVERDUE for i in mine), len(mine))
+    county = todo.ranking(world.users["county"], TODAY)
+    assert {org.depth for org, *_ in county} == {Organization.objects.get(code="610581").depth + 1}
+    assert todo.ranking(world.users["branch_a1"], TODAY) == []  # a branch has no units below
+
+
+def test_queries_do_not_grow_with_the_work(world, client_for):
+    def count(username):
+        client = client_for(username)
+        client.get(reverse("todo"))  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("todo")).status_code == 200
+        return len(ctx.captured_queries)
+
+    some_work(world)
+    before = {u: count(u) for u in ("branch_a1", "committee_a", "county")}
+    some_work(world, n=5)
+    some_work(world, "610581001002", n=3)
+    assert {u: count(u) for u in before} == before
+
+
+def test_the_workbench_shows_the_same_counts(world, client_for):
+    some_work(world)
+    html = client_for("branch_a1").get(reverse("home")).content.decode()
+    entries = todo.entries_for(world.users["branch_a1"], TODAY)
+    counts = todo.counts(entries)
+    assert f'超期 <strong class="danger-text">{counts["overdue"]}</strong>' in html
+    assert f"即将到期 <strong>{counts['soon']}</strong>" in html

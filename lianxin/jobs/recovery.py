@@ -5,8 +5,8 @@ A job is interrupted when it is unfinished but nothing runs it any more:
 - its worker process on this host is dead (or this very process is a later one with its pid);
 - it is 进行中 and has reported no progress for LIANXIN_JOB_STALE_MINUTES.
 Such a job is marked 失败 with the kind's 任务中断 message and its partial file removed. This runs
-when a worker starts (`manage.py db_worker`), in `manage.py expire_jobs`, and for a single job
-when its page polls it.
+when a worker starts (`manage.py db_worker`), in the daily job `expire_jobs` (lianxin/daily.py;
+also a command), and for a single job when its page polls it.
 """
 
 import os
@@ -118,3 +118,9 @@ def expire(now=None):
             status=JobStatus.EXPIRED, file=""
         )
     return count
+
+
+def sweep(now=None):
+    """The daily clean-up: interrupted jobs failed, then files past their time deleted."""
+    interrupted = recover_interrupted()
+    return {"interrupted": interrupted, "expired": expire(now)}

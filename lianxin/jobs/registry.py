@@ -48,6 +48,11 @@ class JobKind:
     # The page the job's page links back to: (label, job -> URL), e.g. ("报表", …).
     back: tuple | None = None
 
+    @property
+    def file_name(self):
+        """The file's name in the job's folder (the download is named by the Outcome)."""
+        return f"{self.key}{self.suffix}"
+
     def back_link(self, job):
         return (self.back[0], self.back[1](job)) if self.back else None
 

@@ -1,7 +1,8 @@
-"""The task that runs a job, on the worker (`manage.py db_worker`), and its progress reports.
+"""What the task `lianxin.tasks.run_job` does on the worker (`manage.py db_worker`): run a job,
+report its progress, keep its file.
 
-The file is written to an anonymous temporary file (gone with the process if it dies), then
-saved under `jobs/<job id>/` of the private storage, and only then is the job marked 已完成 — by
+The file is written under a temporary name in `jobs/<job id>/` of the private storage and renamed
+once complete (lianxin/jobs/files.py), and only then is the job marked 已完成 — by
 a conditional update, so a job that a cleanup has meanwhile declared interrupted stays so and
 its file is removed. A worker killed at any point leaves the job 进行中 and no file marked done;
 `lianxin.jobs.recovery` finds it.
@@ -11,22 +12,19 @@ import logging
 import os
 import secrets
 import socket
-import tempfile
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS
-from django.tasks import task
 from django.utils import timezone
 
 from lianxin import access
 from lianxin.audit import acting_as
 from lianxin.jobs import registry
-from lianxin.jobs.files import remove_files, save_file
+from lianxin.jobs.files import open_part, publish, remove_files
 from lianxin.jobs.models import UNFINISHED, Job, JobStatus
 from lianxin.replica import reads_from_primary, reads_from_replica
 
@@ -89,10 +87,7 @@ def _claim(job_id):
 
 
 def _finish(job, kind, output, outcome, progress):
-    name = ""
-    if outcome.filename:
-        output.flush()
-        name = save_file(job.pk, f"{kind.key}{kind.suffix}", File(output))
+    name = publish(job.pk, kind.file_name, output) if outcome.filename else ""
     now = timezone.now()
     total = max(progress.total, progress.done)
     finished = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
@@ -143,10 +138,11 @@ def _reads_for(job, kind):
         yield
 
 
-@task
-def run_job(job_id):
-    # The job's own rows are read and written on the primary, even when the task runs at once
-    # inside a report view that reads from the replica (the immediate backend).
+def run(job_id):
+    """The body of the task: claim the job, run its kind, keep the file or say why not.
+
+    The job's own rows are read and written on the primary, even when the task runs at once
+    inside a report view that reads from the replica (the immediate backend)."""
     with reads_from_primary():
         return _run(job_id)
 
@@ -162,7 +158,7 @@ def _run(job_id):
         return JobStatus.FAILED
     progress = Progress(job.pk)
     try:
-        with tempfile.TemporaryFile() as output, acting_as(job.user):
+        with open_part(job.pk, kind.file_name) as output, acting_as(job.user):
             with _reads_for(job, kind):
                 outcome = kind.run(job, output, progress)
             _finish(job, kind, output, outcome, progress)

@@ -8,10 +8,10 @@ from django.http import Http404
 from lianxin.disclosure import disclosure_record
 from lianxin.jobs import registry
 from lianxin.jobs.models import UNFINISHED, Job
-from lianxin.jobs.runner import run_job
 from lianxin.models import Disclosure
 from lianxin.replica import reads_from_primary
 from lianxin.service import REFUSED, service
+from lianxin.tasks import run_job
 
 PERSONAL_FIELDS = ["身份证号", "联系电话"]
 

@@ -1,4 +1,5 @@
-"""我的导出: the user's own jobs, a job's page with its progress, its JSON for polling, its file."""
+"""我的导出: the user's own jobs, a job's page with its progress, its JSON for polling, its file;
+and everybody's jobs for the administrators' 后台任务 page (/tasks/, lianxin/todo_views.py)."""
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from lianxin import access
 from lianxin.jobs import recovery, registry
-from lianxin.jobs.models import Job
+from lianxin.jobs.models import Job, JobStatus
 from lianxin.jobs.services import job_download, own_job
 from lianxin.pagination import paginate, query_without_page
 
@@ -22,6 +23,23 @@ def job_list(request):
         "lianxin/jobs/job_list.html",
         {"page": page, "rows": rows, "query": query_without_page(request)},
     )
+
+
+STAFF_ROWS = 100
+
+
+def jobs_since(day):
+    """Everybody's jobs asked for since `day`, newest first, for the administrators' /tasks/ page:
+    (job, kind label, status shown), unfinished and failed ones first."""
+    jobs = (
+        Job.objects.filter(created_at__date__gte=day)
+        .select_related("user", "organization")
+        .order_by("-created_at", "-pk")[:STAFF_ROWS]
+    )
+    now = timezone.now()
+    rows = [(job, registry.label(job.kind), job.shown_status(now)) for job in jobs]
+    first = (JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.FAILED)
+    return sorted(rows, key=lambda row: row[2] not in first)
 
 
 def _state(job):

@@ -8,7 +8,9 @@ import signal
 
 from django.core.exceptions import ValidationError
 
+from lianxin.jobs.files import folder
 from lianxin.jobs.registry import Outcome, register
+from lianxin.storage import private_storage
 
 ID_NUMBER = "610581198503150011"  # a 身份证号 quoted by a crashing job: the log must not keep it
 
@@ -52,9 +54,18 @@ def killed(job, output, progress):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def peek(job, output, progress):
+    """Says what the job's folder holds while the file is still being written."""
+    _rows(job, output, progress)
+    return Outcome(
+        filename="测试文件.txt", rows=1, summary=",".join(private_storage().listdir(folder(job.pk))[1])
+    )
+
+
 TEXT = {"suffix": ".txt", "content_type": "text/plain; charset=utf-8"}
 register("test_rows", label="测试导出", run=write_rows, **TEXT)
 register("test_refuse", label="测试导出", run=refuse, **TEXT)
 register("test_crash", label="测试导出", run=crash, **TEXT)
 register("test_stopped", label="测试导出", run=stopped, **TEXT)
 register("test_killed", label="测试导出", run=killed, **TEXT)
+register("test_peek", label="测试导出", run=peek, **TEXT)

@@ -12,17 +12,21 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus, task_backends
+from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from lianxin import daily
 from lianxin.jobs import recovery
 from lianxin.jobs.models import JobStatus
 from lianxin.jobs.services import job_start
+from lianxin.models import DailyRun
 from lianxin.storage import private_storage
 from tests.conftest import ORG
 from tests.lianxin import job_kinds  # noqa: F401  (registers the test kinds)
 
 BACKEND = "django_tasks_db.DatabaseBackend"
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -49,13 +53,15 @@ def test_the_worker_takes_a_queued_job_and_finishes_it(world, database_queue):
     assert job.status == JobStatus.QUEUED and job.done == 0
     task = DBTaskResult.objects.get(pk=job.task_id)
     assert task.status == TaskResultStatus.READY
+    daily.enqueue("expire_jobs", TODAY)  # the daily jobs share the queue and the worker
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     job.refresh_from_db()
     task.refresh_from_db()
     assert (job.status, job.done, job.total, job.rows) == (JobStatus.DONE, 300, 300, 300)
-    assert task.status == TaskResultStatus.SUCCESSFUL
+    assert task.status == TaskResultStatus.SUCCESSFUL and task.task_path == "lianxin.tasks.run_job"
+    assert DailyRun.objects.get(day=TODAY, name="expire_jobs").status == DailyRun.Status.SUCCEEDED
     with job.file.open("rb") as f:
         assert f.read().decode().count("行\n") == 300
 
@@ -105,11 +111,15 @@ def test_a_worker_killed_mid_file_leaves_no_file_marked_done(world, database_que
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and not job.file
     assert job.worker.split(":")[1] != str(os.getpid())
-    assert not private_storage().exists(f"jobs/{job.pk}")
+    # Half a file, under its temporary name only: nothing with the real name, nothing marked done.
+    (part,) = private_storage().listdir(f"jobs/{job.pk}")[1]
+    assert part == ".test_killed.txt.part"
+    assert private_storage().size(f"jobs/{job.pk}/{part}") > 0
     assert DBTaskResult.objects.get(pk=job.task_id).status == TaskResultStatus.RUNNING
 
     # The next worker to start (or the daily expire_jobs) finds it: its process is gone.
     assert recovery.recover_interrupted() == 1
     job.refresh_from_db()
     assert (job.status, job.error) == (JobStatus.FAILED, "任务中断，请重新导出。")
+    assert not private_storage().exists(f"jobs/{job.pk}")
     assert DBTaskResult.objects.get(pk=job.task_id).status == TaskResultStatus.FAILED

@@ -63,3 +63,32 @@ def test_my_exports_on_a_phone(world, org, session):
     assert page.locator("ul.jobs li").count() == 2
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     session.shot("my-exports-phone")
+
+
+def test_the_administrators_tasks_page_on_a_phone(world, org, session):
+    """/tasks/: everybody's jobs (a failure with its reason, one still running) above the daily jobs."""
+    job_start(
+        acting_user=world.users["branch_a1"],
+        kind="test_refuse",
+        organization=org("branch_a1"),
+        title="经查找仍然无法取得联系党员登记表（华阳县城关镇第一党支部，2026-11-30）",
+        params={"rows": 5},
+    )
+    running = job_start(
+        acting_user=world.users["branch_a1"],
+        kind="test_rows",
+        organization=org("branch_a1"),
+        title="失联党员名册（测试）",
+        params={"rows": 5},
+    )
+    Job.objects.filter(pk=running.pk).update(
+        status=JobStatus.RUNNING, done=2, total=5, heartbeat_at=timezone.now(), worker=worker_name()
+    )
+    page = session.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    session.login("admin")
+    session.go("/tasks/")
+    assert page.locator("text=所选党组织没有可导出的数据。").count() == 1
+    assert page.locator("text=已完成 2 / 5").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    session.shot("tasks-phone")

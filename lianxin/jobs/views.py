@@ -1,6 +1,8 @@
 """我的导出: the user's own jobs, a job's page with its progress, its JSON for polling, its file;
 and everybody's jobs for the administrators' 后台任务 page (/tasks/, lianxin/todo_views.py)."""
 
+from datetime import datetime, time
+
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,11 +33,11 @@ STAFF_ROWS = 100
 def jobs_since(day):
     """Everybody's jobs asked for since `day`, newest first, for the administrators' /tasks/ page:
     (job, kind label, status shown), unfinished and failed ones first."""
-    jobs = (
-        Job.objects.filter(created_at__date__gte=day)
-        .select_related("user", "organization")
-        .order_by("-created_at", "-pk")[:STAFF_ROWS]
-    )
+    since = timezone.make_aware(datetime.combine(day, time.min))
+    # newest first by primary key: the index walked backwards, stopping after a page
+    jobs = (Job.objects.filter(created_at__gte=since).select_related("user", "organization").order_by("-pk"))[
+        :STAFF_ROWS
+    ]
     now = timezone.now()
     rows = [(job, registry.label(job.kind), job.shown_status(now)) for job in jobs]
     first = (JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.FAILED)

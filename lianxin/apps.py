@@ -26,8 +26,9 @@ class LianxinConfig(AppConfig):
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
         # Each app registers what its views do (actions.py: lianxin/actions.py), the named filters
         # its lists share with the 工作台 (listfilters.py: lianxin/listfilters.py), its counters
-        # (counters.py), its overdue rules (overdue.py) and its daily jobs (daily.py), like admin.py.
-        autodiscover_modules("actions", "listfilters", "counters", "overdue", "daily")
+        # (counters.py), its overdue rules (overdue.py), its daily jobs (daily.py) and its kinds of
+        # long work (jobs.py: exports, imports), like admin.py.
+        autodiscover_modules("actions", "listfilters", "counters", "overdue", "daily", "jobs")
         post_migrate.connect(fill_counters, sender=self, dispatch_uid="lianxin_fill_counters")
 
 

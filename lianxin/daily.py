@@ -166,6 +166,14 @@ def _send_digests(*, today):
     return send_digests(today=today)
 
 
+def _expire_jobs(*, today):
+    """我的导出: files past their time deleted; jobs a dead worker left marked 失败."""
+    from lianxin.jobs.recovery import sweep
+
+    return sweep()
+
+
 register_daily("sync_delegations", _sync_delegations)
 register_daily("evaluate_rules", _evaluate_rules, after=("sync_delegations", "refresh_statuses"))
 register_daily("send_digests", _send_digests, after=("evaluate_rules",))
+register_daily("expire_jobs", _expire_jobs)

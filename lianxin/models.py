@@ -315,3 +315,6 @@ class OrgCounter(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.key}={self.value}"
+
+
+from lianxin.jobs.models import Job, JobStatus  # noqa: E402,F401  (long work lives in lianxin/jobs/)

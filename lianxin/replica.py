@@ -93,6 +93,17 @@ def reads_from_replica():
         _report_reads.reset(token)
 
 
+@contextmanager
+def reads_from_primary():
+    """Inside, reads go to the primary again: work that writes and reads back what it wrote (a
+    background job queued from a report view) must not read a replica that is a moment behind."""
+    token = _report_reads.set(False)
+    try:
+        yield
+    finally:
+        _report_reads.reset(token)
+
+
 def pinned_to_primary(request):
     """Did this browser write within the last few seconds?"""
     value = request.get_signed_cookie(PIN_COOKIE, default=None, salt=PIN_SALT, max_age=pin_seconds())

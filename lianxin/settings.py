@@ -9,6 +9,7 @@ ALLOWED_HOSTS  comma-separated
 
 import os
 import tempfile
+from copy import deepcopy
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,12 +58,13 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "axes",
-    "django_tasks_db",
     "lianxin",
     "members",
     "tracing",
     "disposition",
     "reports",
+    # After lianxin, whose `db_worker` (the same worker, cleaning up after a dead one) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +141,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     REPORTS_FROM_REPLICA = not TESTING
     REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)  # read your writes for this long
     REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)  # after the replica failed
+# Progress of long work is written on a connection of its own (lianxin/jobs/runner.py), so a job's
+# page sees it move while the job's own transaction (a big import's) is open. PostgreSQL only:
+# SQLite has one writer at a time; tests run their jobs inside the test's own transaction.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING:
+    DATABASES["progress"] = deepcopy(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -268,6 +275,11 @@ LIANXIN = {
     "PUBLIC_FAILURES_PER_CODE": env_int("LIANXIN_PUBLIC_FAILURES_PER_CODE", 10),
     "PUBLIC_FAILURES_PER_ADDRESS": env_int("LIANXIN_PUBLIC_FAILURES_PER_ADDRESS", 20),
     "PUBLIC_REPORTS_PER_DAY": env_int("LIANXIN_PUBLIC_REPORTS_PER_DAY", 3),
+    # Long work (lianxin/jobs): exports and imports past this many rows run on the worker;
+    # their files are kept this many hours on 我的导出; a running job silent this long is dead.
+    "JOB_ROWS": env_int("LIANXIN_JOB_ROWS", 5000),
+    "EXPORT_KEEP_HOURS": env_int("LIANXIN_EXPORT_KEEP_HOURS", 24),
+    "JOB_STALE_MINUTES": env_int("LIANXIN_JOB_STALE_MINUTES", 15),
     # Uploaded 花名册 waiting between preview and confirm (not served; shared by all app servers).
     "IMPORT_DIR": Path(os.environ.get("LIANXIN_IMPORT_DIR", Path(tempfile.gettempdir()) / "lianxin-imports")),
     "IMPORT_KEEP_MINUTES": env_int("LIANXIN_IMPORT_KEEP_MINUTES", 60),

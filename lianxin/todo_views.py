@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin import access, dates, overdue, todo
 from lianxin.delegations import delegate_choices, delegation_create, delegation_end, may_arrange
+from lianxin.jobs.views import jobs_since
 from lianxin.models import DailyRun, Delegation, Post
 from lianxin.pages import form_page
 
@@ -115,9 +116,10 @@ def delegation_stop(request, pk):
 
 
 def daily_runs(request):
-    """后台任务: the daily jobs of the last two weeks (administrators only)."""
+    """后台任务: the daily jobs and the long work users asked for, the last two weeks
+    (administrators only): everything the one worker ran, on one page."""
     if not request.user.is_superuser or not access.is_unrestricted(request.user):
         raise Http404
     since = timezone.localdate() - timedelta(days=14)
     runs = DailyRun.objects.filter(day__gte=since).order_by("-day", "name")
-    return render(request, "lianxin/daily_runs.html", {"runs": runs})
+    return render(request, "lianxin/daily_runs.html", {"runs": runs, "jobs": jobs_since(since)})

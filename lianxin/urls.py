@@ -23,6 +23,7 @@ urlpatterns = [
     path("dispositions/", include("disposition.urls")),
     path("reports/", include("reports.urls")),
     path("r/", include("members.public_urls")),  # 归队码 / 报到码: the only pages without a login
+    path("jobs/", include("lianxin.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -118,11 +118,16 @@ def roster_rows(members, as_of: date, path_prefix=""):
         )
 
 
+def register_cases(cases, as_of: date):
+    """Cases still not contacted after the committee's second search by `as_of`: the 登记表's."""
+    return cases.filter(status=CaseStatus.UNREACHABLE, second_search_done_on__lte=as_of)
+
+
 def register_rows(cases, as_of: date, path_prefix=""):
-    """Cases still not contacted after the committee's second search: the 登记表."""
+    """The 登记表 rows; organization names as they were on the census end (from history)."""
     names = names_as_of(path_prefix, as_of)
     cases = (
-        cases.filter(status=CaseStatus.UNREACHABLE, second_search_done_on__lte=as_of)
+        register_cases(cases, as_of)
         .select_related("member", "organization")
         .order_by("organization__path", "member__name", "pk")
     )
@@ -144,6 +149,30 @@ def register_rows(cases, as_of: date, path_prefix=""):
             c.reason,
             c.reason_remark,
         )
+
+
+def member_list_rows(member_ids, chunk=1000):
+    """The members behind one number of the 统计表 as the rows of a list, by unit and name. Read
+    in chunks: a province's column holds more ids than one query may carry as parameters."""
+    ids = sorted(set(member_ids))
+    members = []
+    for start in range(0, len(ids), chunk):
+        members.extend(
+            Member.objects.filter(pk__in=ids[start : start + chunk]).select_related("organization")
+        )
+    members.sort(key=lambda m: (m.organization.path, m.name, m.pk))
+    for number, m in enumerate(members, start=1):
+        yield [
+            number,
+            m.name,
+            m.gender,
+            f"{m.birth_date:%Y.%m}",
+            m.id_number,
+            m.phone,
+            m.organization.name,
+            m.get_contact_status_display(),
+            m.get_party_status_display(),
+        ]
 
 
 # ---- 统计表 (附件5) ---------------------------------------------------------------------------

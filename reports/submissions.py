@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from lianxin.jobs.registry import counted
 from lianxin.models import Organization
 from lianxin.service import service
 from members.models import Member
@@ -30,16 +31,20 @@ def parent_of(submission):
 
 @service(perm="export_reports", on="organization")
 @transaction.atomic
-def submission_submit(*, organization, as_of, acting_user):
+def submission_submit(*, organization, as_of, acting_user, progress=None):
+    """Freeze the subtree's 名册 for `as_of` (on the worker for a big subtree: `progress(done, total)`)."""
     # Submitters of one organization queue on its row, so the second sees the first's 名册.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if current(organization, as_of):
         raise ValidationError(ALREADY)
     members = Member.objects.filter(organization__path__startswith=organization.path)
+    rows = builders.roster_rows(members, as_of, organization.path)
+    if progress:
+        rows = counted(rows, progress, builders.roster_members(members, as_of).count())
     stream = io.BytesIO()
     count = xlsx.write_roster(
         stream,
-        builders.roster_rows(members, as_of, organization.path),
+        rows,
         title="失联党员名册",
         unit=organization.name,
         filled_on=as_of,

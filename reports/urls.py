@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import cards, trend_views, views
+from reports import cards, jobviews, trend_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,9 +10,11 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
     path("statistics/members/", views.statistics_members, name="statistics_members"),
+    path("statistics/members.xlsx", views.statistics_members_xlsx, name="statistics_members_xlsx"),
     path("record/<int:case_pk>.pdf", views.record_pdf, name="record_pdf"),
     path("card/<int:org_pk>.pdf", views.card_pdf, name="card_pdf"),
     path("card/member/<int:pk>.pdf", cards.member_card_pdf, name="member_card_pdf"),
+    path("records/batch/", jobviews.records_batch, name="records_batch"),
     path("submissions/", views.submission_status, name="submission_status"),
     path("submissions/submit/", views.submission_submit, name="submission_submit"),
     path("submissions/<int:pk>/return/", views.submission_return, name="submission_return"),

@@ -13,11 +13,14 @@ from django.views.decorators.http import require_POST
 
 from lianxin import access, actions, dates
 from lianxin.disclosure import disclosure_record
+from lianxin.jobs.services import is_big
 from lianxin.models import Disclosure, Organization, OrgKind
 from lianxin.replica import report_reads
 from members import codes
 from members.models import Member
 from reports import builders, pdf, submissions, xlsx
+from reports.jobs import REGISTER_TITLE, ROSTER_TITLE, column_members, member_list_title
+from reports.jobviews import start_report_job
 from reports.layout import REMARKS, TITLE, column_title, header_html_rows
 from reports.models import Submission
 from tracing.queries import cases_visible_to
@@ -71,6 +74,8 @@ def _members(request, org):
 @report_reads
 def roster_xlsx(request):
     org, as_of = _org_and_date(request)
+    if is_big(builders.roster_members(_members(request, org), as_of).count()):
+        return start_report_job(request, "roster", org, f"{ROSTER_TITLE}（{org.name}，{as_of}）", as_of=as_of)
     stream = io.BytesIO()
     count = xlsx.write_roster(
         stream,
@@ -94,6 +99,10 @@ def roster_xlsx(request):
 def register_xlsx(request):
     org, as_of = _org_and_date(request)
     cases = cases_visible_to(request.user).filter(organization__path__startswith=org.path)
+    if is_big(builders.register_cases(cases, as_of).count()):
+        return start_report_job(
+            request, "register", org, f"{REGISTER_TITLE}（{org.name}，{as_of}）", as_of=as_of
+        )
     stream = io.BytesIO()
     count = xlsx.write_roster(
         stream,
@@ -244,13 +253,22 @@ def submission_status(request):
 @require_POST
 def submission_submit(request):
     org, as_of = _org_and_date(request)
+    back = redirect(f"{reverse('reports:submission_status')}?org={org.pk}&as_of={as_of}")
+    if submissions.current(org, as_of):
+        messages.error(request, submissions.ALREADY)
+        return back
+    members = Member.objects.filter(organization__path__startswith=org.path)
+    if is_big(builders.roster_members(members, as_of).count()):  # the 名册 is frozen on the worker
+        return start_report_job(
+            request, "submission", org, f"逐级上报失联党员名册（{org.name}，{as_of}）", as_of=as_of
+        )
     try:
         submissions.submission_submit(organization=org, as_of=as_of, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已上报 {org.name} {as_of} 的失联党员名册。")
-    return redirect(f"{reverse('reports:submission_status')}?org={org.pk}&as_of={as_of}")
+    return back
 
 
 @require_POST
@@ -286,4 +304,41 @@ def submission_file(request, pk):
     )
     return _download(
         submission.file.read(), _quote(f"失联党员名册-{submission.unit_name}-{submission.as_of}.xlsx"), XLSX
+    )
+
+
+@report_reads
+def statistics_members_xlsx(request):
+    """The members behind one number of the 统计表 as a list with their full numbers: at once when
+    short, on the worker past LIANXIN_JOB_ROWS."""
+    org, as_of = _org_and_date(request)
+    column = request.GET.get("col", "")
+    if column not in builders.COLUMNS:
+        column = "A"
+    title = member_list_title(column, org, as_of)
+    try:
+        ids = column_members(request.user, org, as_of, column)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(f"{reverse('reports:statistics')}?org={org.pk}&as_of={as_of}")
+    if is_big(len(ids)):
+        return start_report_job(request, "statistics_members", org, title, as_of=as_of, column=column)
+    stream = io.BytesIO()
+    count = xlsx.write_member_list(
+        stream,
+        builders.member_list_rows(ids),
+        title=f"统计表 {column} 列名单",
+        unit=org.name,
+        filled_on=as_of,
+    )
+    disclosure_record(
+        user=request.user,
+        organization=org,
+        kind=Disclosure.Kind.EXPORT,
+        subject=title,
+        fields=["身份证号", "联系电话"],
+        count=count,
+    )
+    return _download(
+        stream.getvalue(), _quote(f"统计表{column}列名单-{org.name}-{as_of}.xlsx"), XLSX, request
     )

@@ -163,15 +163,14 @@ def _body_height(values):
     return paper.height(most, BODY_SIZE) if most > 1 else None
 
 
-def write_roster(stream, rows, *, title, unit, filled_on):
-    """《失联党员名册》 or 《经查找仍然无法取得联系党员登记表》: title, unit/date, header, rows (codes
-    ①–⑨), the signature line and the form's own 填表要求和指标解释 (the seed's six rules for `title`)."""
-    rules = FORM_RULES[title]
-    wb = Workbook(write_only=True)
+def _list_sheet(wb, *, title, unit, filled_on, header):
+    """A list's sheet as printed: title, unit and date, the header row held at its wrapped height;
+    its data rows may then be plain."""
     paper.normal_font_arial(wb)
     ws = wb.create_sheet(title[:30])
-    width = len(ROSTER_HEADER)
-    _set_widths(ws, ROSTER_WIDTHS)
+    width = len(header)
+    widths = [w for _label, w in header]
+    _set_widths(ws, widths)
     paper.print_setup(ws, "3:3")
     ws.freeze_panes = "A4"
     last = get_column_letter(width)
@@ -186,10 +185,21 @@ def write_roster(stream, rows, *, title, unit, filled_on):
         + [_cell(ws, f"填报日期：{filled_on:%Y年%m月%d日}", BODY_FONT, False, RIGHT)]
     )
     paper.set_height(
-        ws, 3, paper.height(max(paper.lines(label, w, HEAD_SIZE) for label, w in ROSTER_HEADER), HEAD_SIZE)
+        ws, 3, paper.height(max(paper.lines(label, w, HEAD_SIZE) for label, w in header), HEAD_SIZE)
     )
-    ws.append([_cell(ws, label, HEAD_FONT) for label, _w in ROSTER_HEADER])
+    ws.append([_cell(ws, label, HEAD_FONT) for label, _w in header])
     _accept_plain_rows(ws)
+    return ws
+
+
+def write_roster(stream, rows, *, title, unit, filled_on):
+    """《失联党员名册》 or 《经查找仍然无法取得联系党员登记表》: title, unit/date, header, rows (codes
+    ①–⑨), the signature line and the form's own 填表要求和指标解释 (the seed's six rules for `title`)."""
+    rules = FORM_RULES[title]
+    wb = Workbook(write_only=True)
+    ws = _list_sheet(wb, title=title, unit=unit, filled_on=filled_on, header=ROSTER_HEADER)
+    width = len(ROSTER_HEADER)
+    last = get_column_letter(width)
     count = 0
     codes = CODES.get
     for r in rows:
@@ -284,6 +294,31 @@ def write_statistics(stream, rows, *, unit, as_of, filled_on):
     for offset, text in enumerate([*REMARKS, signature_line(unit, filled_on)]):
         _full_width_row(ws, last_data + 1 + offset, text, widths=STAT_WIDTHS)
     wb.save(stream)
+
+
+MEMBER_LIST_HEADER = [
+    ("序号", 6),
+    ("姓名", 10),
+    ("性别", 6),
+    ("出生年月", 10),
+    ("身份证号", 21),
+    ("联系电话", 14),
+    ("所在党组织", 28),
+    ("联系状态", 10),
+    ("党籍状态", 10),
+]
+
+
+def write_member_list(stream, rows, *, title, unit, filled_on):
+    """The members behind one number of the 统计表 (its drill-down), as a list."""
+    wb = Workbook(write_only=True)
+    ws = _list_sheet(wb, title=title, unit=unit, filled_on=filled_on, header=MEMBER_LIST_HEADER)
+    count = 0
+    for values in rows:
+        count += 1
+        ws.append(_body_row(ws, values) if count <= STYLED_ROWS else PlainRow(values))
+    wb.save(stream)
+    return count
 
 
 def write_trends(stream, rows, *, headings, unit, filled_on):

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.access_matrix import INSIDE, OUTSIDE, Entry
 
 PUBLIC = {"login", "logout"}
-APPS_WITH_ENTRIES = ("members", "members.importing", "tracing", "disposition", "reports")
+APPS_WITH_ENTRIES = ("lianxin", "members", "members.importing", "tracing", "disposition", "reports")
 
 
 def _org(world, code):

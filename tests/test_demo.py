@@ -18,7 +18,7 @@ from django.utils import timezone
 from disposition.chain import stages_for
 from disposition.models import Decision, Disposition, DispositionStatus
 from disposition.outcomes import Outcome
-from lianxin.dashboard import panels_for
+from lianxin.dashboard import TODO_PANELS, panels_for
 from lianxin.demo import BACKDATED, seed
 from lianxin.fixtures import FIXTURES_DIR, load
 from members.demo import ago
@@ -169,7 +169,9 @@ def check_the_history_is_in_the_past_and_says_what_was_backdated(demo, today):
 
 
 def check_every_workbench_panel_of_the_county_has_something(demo, today):
-    panels = panels_for(demo.users["county"])
+    # The apps' panels; the 待办 cards count what the overdue rules address to the county itself.
+    todo_titles = {title for _tab, title, _level, _rank in TODO_PANELS}
+    panels = [p for p in panels_for(demo.users["county"]) if p.title not in todo_titles]
     assert panels and all(p.count for p in panels), [(p.title, p.count) for p in panels]
 
 

@@ -24,6 +24,8 @@ from members.models import Member
 from members.status import compute_status
 
 BATCH = 2000
+# `progress(stage, rows)` is called every this many rows: stage "checked" in pass 1, "written" in pass 2.
+PROGRESS_EVERY = 1000
 MAX_ERRORS = 5000
 
 
@@ -99,8 +101,8 @@ def check(path, filename, org, *, progress=None, spool=None):
             seen[number_id] = number
         if len(report.errors) < MAX_ERRORS:
             report.errors.extend(errors)
-        if progress and report.rows % 10000 == 0:
-            progress(f"已检查 {report.rows} 行")
+        if progress and report.rows % PROGRESS_EVERY == 0:
+            progress("checked", report.rows)
     existing = _existing(seen)
     for number_id, member in existing.items():
         if not member.organization.path.startswith(org.path):
@@ -154,7 +156,9 @@ def _write(report, existing, spool, filename, org, acting_user, dry_run, progres
             pending.clear()
             records.clear()
 
-        for number, raw in _replay(spool):
+        for processed, (number, raw) in enumerate(_replay(spool), start=1):
+            if progress and processed % PROGRESS_EVERY == 0:
+                progress("written", processed)
             data, _errors = clean_row(number, raw, branches, today)
             member = existing.get(data["id_number"])
             if member is None:
@@ -183,8 +187,6 @@ def _write(report, existing, spool, filename, org, acting_user, dry_run, progres
                 )
             if len(pending) >= BATCH:
                 flush()
-                if progress:
-                    progress(f"已写入 {report.created} 名")
         flush()
         batch.created_count, batch.updated_count, batch.unchanged_count = (
             report.created,

@@ -43,6 +43,13 @@ def remove(token):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def touch(token):
+    """Start the folder's keep time again (a confirmed import waiting for the worker)."""
+    path = folder(token)
+    if path is not None and path.is_dir():
+        path.touch()
+
+
 def clean_expired(now=None):
     """Remove the previews older than IMPORT_KEEP_MINUTES; returns how many."""
     if not root().is_dir():

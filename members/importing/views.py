@@ -10,11 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lianxin import access, actions
+from lianxin.jobs.models import JobStatus
+from lianxin.jobs.services import is_big, job_start
 from lianxin.models import Organization
 from members.importing import service, storage
 from members.importing.models import ImportBatch
 from members.importing.parsing import FileError
 from members.importing.report import write_rejected
+from members.jobs import done_message
 
 MANAGE = "manage_members"
 MAX_BYTES = 50 * 1024 * 1024
@@ -78,7 +81,12 @@ def _preview(request, org, upload):
     except BaseException:
         storage.remove(token)
         raise
-    request.session["member_import"] = {"token": token, "filename": filename, "org": org.pk}
+    request.session["member_import"] = {
+        "token": token,
+        "filename": filename,
+        "org": org.pk,
+        "rows": report.rows,
+    }
     return report, token
 
 
@@ -93,15 +101,39 @@ def upload(request):
         except FileError as exc:
             form.add_error("file", str(exc))
     last = service.last_batch(request.user)
+    big = report is not None and is_big(report.rows)
     return render(
-        request, "members/import/upload.html", {"form": form, "report": report, "token": token, "last": last}
+        request,
+        "members/import/upload.html",
+        {"form": form, "report": report, "token": token, "last": last, "big": big},
     )
+
+
+def _confirm_on_the_worker(request, token, filename, org, rows):
+    """A big file is written by the worker; the user follows it on the job's page."""
+    storage.touch(token)  # not an expired preview while the job waits in the queue
+    job = job_start(
+        acting_user=request.user,
+        kind="import",
+        organization=org,
+        title=f"导入花名册“{filename}”（{org.name}，{rows} 行）",
+        params={"token": token, "filename": filename, "rows": rows},
+    )
+    request.session.pop("member_import", None)
+    if job.status == JobStatus.DONE:  # run already (tests run tasks at once)
+        messages.success(request, job.summary)
+    else:
+        messages.info(request, "数据量较大，已转入后台导入：本页显示进度，完成后显示结果。")
+    return redirect("jobs:detail", job.pk)
 
 
 @require_POST
 def confirm(request):
     token = request.POST.get("token", "")
     path, filename, org = _stored(request, token)
+    rows = request.session.get("member_import", {}).get("rows", 0)
+    if is_big(rows):
+        return _confirm_on_the_worker(request, token, filename, org, rows)
     try:
         report = service.import_file(path=path, filename=filename, org=org, acting_user=request.user)
     finally:
@@ -110,10 +142,7 @@ def confirm(request):
     if report.errors:
         messages.error(request, "数据在预览后发生了变化，校验未通过，未写入任何数据。请重新上传。")
         return redirect("member_import:upload")
-    messages.success(
-        request,
-        f"导入完成：新增 {report.created} 名，更新 {len(report.updated)} 名，未变化 {report.unchanged} 名。",
-    )
+    messages.success(request, done_message(report))
     return redirect("member_import:upload")
 
 

@@ -49,10 +49,20 @@ ENTRIES = {
     "reports:statistics": report(),
     "reports:statistics_xlsx": report(),
     "reports:statistics_members": report(),
+    "reports:statistics_members_xlsx": report(),
     "reports:record_pdf": Entry(build=lambda w: {"case_pk": case(w).pk}),
     "reports:card_pdf": Entry(build=lambda w: {"org_pk": w.orgs[BRANCH_A1].pk}),
     # A member's own 联心卡 carries their 归队码: printed by the branch that manages them.
     "reports:member_card_pdf": Entry(build=_member, expect_get={"committee_a": 403, "county": 403}),
+    # Names no object: everyone who may export somewhere may ask for their own units' records.
+    "reports:records_batch": Entry(
+        post=lambda w, k: {
+            "organization": w.orgs[BRANCH_A1].pk,
+            "closed_from": "2026-01-01",
+            "closed_to": "2026-11-01",
+        },
+        may_post=("branch_a1", "branch_a2", "committee_a", "committee_b", "county"),
+    ),
     # The trend page and its xlsx: counts of the ?org= subtree; outside the scope, 404.
     "reports:trends": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),
     "reports:trends_xlsx": Entry(query=lambda w: f"?org={w.orgs[BRANCH_A1].pk}", expect_get=OUTSIDE_404),

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 import disposition.services
 import lianxin.delegations
+import lianxin.jobs.services
 import members.codes
 import members.importing.service
 import members.selfreports
@@ -38,13 +39,20 @@ from lianxin.posts import post_assign
 from lianxin.service import REGISTRY
 from members.models import Absence, Activity, AttendanceStatus, Contact, Transfer
 from tests.factories import CaseFactory, MemberFactory
+from tests.lianxin import job_kinds  # noqa: F401  (registers the test kinds of long work)
 from tracing.models import AttemptResult, Channel
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 A1 = "610581001001"
 SERVICE_MODULES = (members.services, members.importing.service, tracing.services, disposition.services)
-SERVICE_MODULES += (reports.submissions, lianxin.delegations, members.codes, members.selfreports)
+SERVICE_MODULES += (
+    reports.submissions,
+    lianxin.delegations,
+    members.codes,
+    members.selfreports,
+    lianxin.jobs.services,
+)
 
 
 def database_state():
@@ -264,6 +272,16 @@ def _transfer(world, direction):
     )
 
 
+def finished_job(world):
+    return lianxin.jobs.services.job_start(
+        acting_user=world.users["branch_a1"],
+        kind="test_rows",
+        organization=world.orgs[A1],
+        title="测试导出",
+        params={"rows": 2},
+    )
+
+
 MANAGERS = ("committee_a", "county")  # in scope, without manage_members
 SEARCHERS_NOT = ("county",)  # in scope, without log_search
 
@@ -468,6 +486,19 @@ CALLS = {
     ),
     "reports.submissions.submission_submit": Call(
         lambda w: {"organization": w.orgs[A1], "as_of": today()}, "branch_a1"
+    ),
+    "lianxin.jobs.services.job_start": Call(
+        lambda w: {
+            "kind": "test_rows",
+            "organization": w.orgs[A1],
+            "title": "测试导出",
+            "params": {"rows": 2},
+        },
+        "branch_a1",
+    ),
+    # Downloading a finished job's file records a Disclosure; only its owner, with the right still.
+    "lianxin.jobs.services.job_download": Call(
+        lambda w: {"job": finished_job(w)}, "branch_a1", ("committee_a", "county")
     ),
     "reports.submissions.submission_return": Call(
         lambda w: {"submission": submitted(w), "reason": "人数有误"}, "committee_a", ("branch_a1",)

@@ -21,6 +21,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
 
+    def _progress(self, stage, rows):
+        if rows % 10000 == 0:
+            self.stdout.write(f"已检查 {rows} 行" if stage == "checked" else f"已写入 {rows} 行")
+
     def handle(self, *args, file, org, user, dry_run, **options):
         organization = Organization.objects.filter(code=org).first()
         if organization is None:
@@ -38,7 +42,7 @@ class Command(BaseCommand):
                 org=organization,
                 acting_user=acting_user,
                 dry_run=dry_run,
-                progress=self.stdout.write,
+                progress=self._progress,
             )
         except FileError as exc:
             raise CommandError(str(exc)) from None

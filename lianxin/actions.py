@@ -116,23 +116,21 @@ def url(name, obj):
     return get(name).link(obj)
 
 
+def register_reveal(field):
+    """查看完整号码 of `field`: a POST that records who looked (lianxin/disclosure.py calls this for
+    every field an app makes revealable)."""
+    register(
+        f"reveal_value.{field}",
+        perm=access.VIEW,
+        method="post",
+        url=lambda obj: reverse("reveal_value", args=[obj._meta.label_lower, obj.pk, field]),
+    )
+
+
 # lianxin's own pages (autodiscovery imports this module for the lianxin app).
 def _register_own():
     from lianxin.delegations import may_arrange
 
-    # 查看完整号码: one action per revealable field, a POST that records who looked (disclosure.py).
-    from lianxin.disclosure import REVEALABLE
-
-    for fields in REVEALABLE.values():
-        for field in fields:
-            register(
-                f"reveal_value.{field}",
-                perm=access.VIEW,
-                method="post",
-                url=lambda obj, field=field: reverse(
-                    "reveal_value", args=[obj._meta.label_lower, obj.pk, field]
-                ),
-            )
     # 代办委托 (lianxin/todo_views.py): one's own post, or a post below one's own.
     register("delegation_add", check=may_arrange)
     register("delegation_end", check=lambda user, d: may_arrange(user, d.post), method="post")

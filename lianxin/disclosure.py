@@ -11,7 +11,11 @@ REVEALABLE = {}
 
 
 def register_revealable(model_label, fields):
+    from lianxin.actions import register_reveal
+
     REVEALABLE[model_label.lower()] = dict(fields)
+    for field in fields:
+        register_reveal(field)
 
 
 def revealable_fields(model_label):

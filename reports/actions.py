@@ -29,6 +29,7 @@ for name in (
     "reports:statistics",
     "reports:statistics_xlsx",
     "reports:statistics_members",
+    "reports:statistics_members_xlsx",
     "reports:roster_xlsx",
     "reports:register_xlsx",
     "reports:submission_status",

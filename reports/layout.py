@@ -55,6 +55,6 @@ def column_title(letter):
     texts = [
         text
         for text, r1, c1, _r2, c2 in sorted(HEADER_CELLS, key=lambda cell: cell[1])
-        if r1 <= 3 and c1 <= col <= c2
+        if text and r1 <= 4 and c1 <= col <= c2  # the title rows; blank cells only hold the grid
     ]
     return " · ".join(texts)

@@ -77,7 +77,7 @@ def test_statistics_drill_down_names_its_column_and_leads_back(world, org, clien
     subtotal = client.get(
         reverse("reports:statistics_members"), {"org": org("committee_a").pk, "as_of": as_of, "col": "P"}
     ).content.decode()
-    assert "目前仍未取得联系的党员 · 给予组织处置出党人数 · 小计" in subtotal
+    assert "<h1>目前仍未取得联系的党员 · 给予组织处置出党人数</h1>" in subtotal
 
 
 def test_reveal_page_links_back_to_the_page_it_came_from(world, org, client_for):

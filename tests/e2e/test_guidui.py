@@ -90,7 +90,7 @@ def test_a_member_reports_from_a_phone_and_the_secretary_confirms(world, org, br
     # The secretary, on a phone too: the 工作台 shows the report first; confirming it moves the status.
     session.page.set_viewport_size({"width": 390, "height": 844})
     session.login("branch_a1")
-    assert session.page.locator(".panel h3").first.inner_text() == "成员自报待确认"
+    assert session.page.locator(".panel h2 span").first.inner_text() == "成员自报待确认"
     assert fits(session.page)
     session.go(reverse("members:selfreport_detail", args=[report.pk]))
     assert fits(session.page)

@@ -16,7 +16,7 @@ from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm
 from disposition.models import Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
 from lianxin import access, actions, listfilters
-from lianxin.formerrors import apply_validation_error as _apply
+from lianxin.pages import form_page
 from lianxin.pagination import paginate, query_without_page
 from members.models import PartyStatus
 from tracing.models import CaseStatus
@@ -37,14 +37,6 @@ def _disposition_or_404(request, pk, action=None):
     if action:
         actions.require(request.user, action, disposition)
     return disposition
-
-
-def _page(request, form, title, subject, cancel, **extra):
-    return render(
-        request,
-        "form_page.html",
-        {"form": form, "title": title, "subject": subject, "cancel_url": cancel, **extra},
-    )
 
 
 def inbox(request):
@@ -139,22 +131,16 @@ def disposition_propose(request, case_pk):
         outcomes = [Outcome.RESTORE]
     else:
         outcomes = allowed_outcomes(case.status == CaseStatus.CONTACTED)
-    form = ProposeForm(request.POST or None, outcomes=outcomes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            d = services.disposition_propose(case=case, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "处置意见已提出，下一步：支委会初步处置意见。")
-            return redirect("disposition:disposition_detail", pk=d.pk)
-    return _page(
+    return form_page(
         request,
-        form,
-        "提出组织处置意见",
-        str(case.member),
-        reverse("tracing:case_detail", args=[case.pk]),
+        ProposeForm(request.POST or None, outcomes=outcomes),
+        save=lambda data: services.disposition_propose(case=case, acting_user=request.user, **data),
+        title="提出组织处置意见",
+        subject=str(case.member),
         intro="处置意见将按全程纪实表的顺序逐级审批；劝退、除名须经上一级党委组织部门预审和审批。",
+        done="处置意见已提出，下一步：支委会初步处置意见。",
+        next_url=lambda d: reverse("disposition:disposition_detail", args=[d.pk]),
+        cancel_url=reverse("tracing:case_detail", args=[case.pk]),
     )
 
 
@@ -172,123 +158,95 @@ def step_decide(request, pk):
     keys = [s.key for s in disposition.stages]
     earlier = disposition.stages[: keys.index(stage.key) + 1]
     form = DecideForm(request.POST or None, stage=stage, earlier=earlier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_decide(
-                disposition=disposition,
-                stage=stage.key,
-                decision=form.cleaned_data["decision"],
-                opinion=form.cleaned_data["opinion"],
-                acting_user=request.user,
-                meeting=form.meeting(),
-                return_to=form.cleaned_data.get("return_to") or "",
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"已办理：{stage.title}。")
-            return redirect("disposition:disposition_detail", pk=pk)
-    intro = f"本环节：{stage.title}（{stage.seal}）。"
-    if stage.vote:
-        intro += f" 应到会有表决权的正式党员 {services.voters(disposition.organization, excluding=disposition.member)} 人（预备党员没有表决权）。"
-    return render(
+
+    def page_context():  # only when the page is shown: the voters and the chain so far
+        intro = f"本环节：{stage.title}（{stage.seal}）。"
+        if stage.vote:
+            intro += f" 应到会有表决权的正式党员 {services.voters(disposition.organization, excluding=disposition.member)} 人（预备党员没有表决权）。"
+        return {"intro": intro, "d": disposition, **_case_context(request, disposition)}
+
+    return form_page(
         request,
-        "disposition/step_form.html",
-        {
-            "form": form,
-            "title": stage.title,
-            "subject": f"{disposition.member.name}：{disposition.get_outcome_display()}",
-            "cancel_url": reverse("disposition:disposition_detail", args=[pk]),
-            "intro": intro,
-            "submit_label": "提交",
-            "d": disposition,
-            **_case_context(request, disposition),
-        },
+        form,
+        save=lambda data: services.step_decide(
+            disposition=disposition,
+            stage=stage.key,
+            decision=data["decision"],
+            opinion=data["opinion"],
+            acting_user=request.user,
+            meeting=form.meeting(),
+            return_to=data.get("return_to") or "",
+        ),
+        title=stage.title,
+        subject=f"{disposition.member.name}：{disposition.get_outcome_display()}",
+        submit_label="提交",
+        done=f"已办理：{stage.title}。",
+        next_url=reverse("disposition:disposition_detail", args=[pk]),
+        template="disposition/step_form.html",
+        context=page_context,
     )
 
 
 def disposition_resubmit(request, pk):
     disposition = _disposition_or_404(request, pk, "disposition:disposition_resubmit")
-    form = ResubmitForm(request.POST or None, initial={"proposal": disposition.proposal})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.disposition_resubmit(
-                disposition=disposition, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已重新提交。")
-            return redirect("disposition:disposition_detail", pk=pk)
-    return _page(
+    return form_page(
         request,
-        form,
-        "修改后重新提交",
-        str(disposition),
-        reverse("disposition:disposition_detail", args=[pk]),
+        ResubmitForm(request.POST or None, initial={"proposal": disposition.proposal}),
+        save=lambda data: services.disposition_resubmit(
+            disposition=disposition, acting_user=request.user, **data
+        ),
+        title="修改后重新提交",
+        subject=str(disposition),
+        done="已重新提交。",
+        next_url=reverse("disposition:disposition_detail", args=[pk]),
     )
 
 
 def disposition_withdraw(request, pk):
     disposition = _disposition_or_404(request, pk, "disposition:disposition_withdraw")
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.disposition_withdraw(
-                disposition=disposition, acting_user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已撤回。")
-            return redirect("disposition:disposition_detail", pk=pk)
-    return _page(
-        request, form, "撤回处置意见", str(disposition), reverse("disposition:disposition_detail", args=[pk])
+    return form_page(
+        request,
+        ReasonForm(request.POST or None),
+        save=lambda data: services.disposition_withdraw(
+            disposition=disposition, acting_user=request.user, reason=data["reason"]
+        ),
+        title="撤回处置意见",
+        subject=str(disposition),
+        done="已撤回。",
+        next_url=reverse("disposition:disposition_detail", args=[pk]),
     )
 
 
 def disposition_revoke(request, pk):
     disposition = _disposition_or_404(request, pk, "disposition:disposition_revoke")
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.disposition_revoke(
-                disposition=disposition, acting_user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已撤销该处置，党员党籍状态已恢复。")
-            return redirect("disposition:disposition_detail", pk=pk)
-    return _page(
-        request, form, "撤销组织处置", str(disposition), reverse("disposition:disposition_detail", args=[pk])
+    return form_page(
+        request,
+        ReasonForm(request.POST or None),
+        save=lambda data: services.disposition_revoke(
+            disposition=disposition, acting_user=request.user, reason=data["reason"]
+        ),
+        title="撤销组织处置",
+        subject=str(disposition),
+        done="已撤销该处置，党员党籍状态已恢复。",
+        next_url=reverse("disposition:disposition_detail", args=[pk]),
     )
 
 
 def expulsion_record(request, case_pk):
     case = access.get_or_404(request.user, access.VIEW, cases_visible_to(request.user), pk=case_pk)
     actions.require(request.user, "disposition:expulsion_record", case)
-    form = ExpulsionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            d = services.expulsion_record(
-                case=case,
-                acting_user=request.user,
-                decision=form.cleaned_data["decision"],
-                decided_on=form.cleaned_data["decided_on"],
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已登记开除党籍。")
-            return redirect("disposition:disposition_detail", pk=d.pk)
-    return _page(
+    return form_page(
         request,
-        form,
-        "登记开除党籍",
-        str(case.member),
-        reverse("tracing:case_detail", args=[case.pk]),
+        ExpulsionForm(request.POST or None),
+        save=lambda data: services.expulsion_record(
+            case=case, acting_user=request.user, decision=data["decision"], decided_on=data["decided_on"]
+        ),
+        title="登记开除党籍",
+        subject=str(case.member),
         intro="依据《中国共产党纪律处分条例》作出的开除党籍决定在此登记，不经过组织处置审批流程。",
+        done="已登记开除党籍。",
+        next_url=lambda d: reverse("disposition:disposition_detail", args=[d.pk]),
+        cancel_url=reverse("tracing:case_detail", args=[case.pk]),
     )
 
 

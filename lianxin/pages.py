@@ -41,7 +41,9 @@ def form_page(
     context=None,
 ):
     """`save(cleaned_data)` calls the service and returns its result; `done` (the success message)
-    and `next_url` may be callables of that result, e.g. `lambda case: case.get_absolute_url()`."""
+    and `next_url` may be callables of that result, e.g. `lambda case: case.get_absolute_url()`.
+    `context` (extra template context) may be a callable, so what only the page shows is
+    computed only when the page is shown, after a failed save."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -60,6 +62,6 @@ def form_page(
             "intro": intro,
             "submit_label": submit_label,
             "cancel_url": cancel_url or (next_url if isinstance(next_url, str) else "/"),
-            **(context or {}),
+            **((context() if callable(context) else context) or {}),
         },
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from lianxin import access
 from lianxin.formerrors import apply_validation_error
 from lianxin.models import Organization, OrgKind
+from lianxin.pages import form_page
 from lianxin.pagination import paginate, query_without_page
 from members import codes, rollcall, selfreports
 from members.models import Member, SelfReport, SelfReportStatus
@@ -143,19 +144,21 @@ def selfreport_reject(request, pk):
     if not report.is_pending:
         messages.info(request, f"该自报已{report.get_status_display()}。")
         return redirect("members:selfreport_detail", pk=report.pk)
-    form = RejectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            selfreports.selfreport_reject(
-                report=report, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, "已驳回该成员自报，党员的联系状态未改变。")
-            return redirect("members:selfreport_detail", pk=report.pk)
-    intro = "驳回后该自报不计为联系，党员的联系状态不变；驳回理由记入变更记录。"
-    return _decision_page(request, report, form, "驳回成员自报", intro, "驳回")
+    return form_page(
+        request,
+        RejectForm(request.POST or None),
+        save=lambda data: selfreports.selfreport_reject(
+            report=report, reason=data["reason"], acting_user=request.user
+        ),
+        title="驳回成员自报",
+        subject=f"{report.member.name} · {report.get_via_display()}",
+        intro="驳回后该自报不计为联系，党员的联系状态不变；驳回理由记入变更记录。",
+        submit_label="驳回",
+        done="已驳回该成员自报，党员的联系状态未改变。",
+        next_url=reverse("members:selfreport_detail", args=[report.pk]),
+        template="members/selfreport_decide.html",
+        context={"report": report},
+    )
 
 
 class RotateForm(forms.Form):

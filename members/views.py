@@ -1,14 +1,13 @@
 """Member pages: a member's record, and the branch secretary's daily entries (the list: list_views.py)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from lianxin import access, actions
-from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization, OrgKind
+from lianxin.pages import form_page
 from members import rollcall, services
 from members.forms import (
     AbsenceForm,
@@ -88,51 +87,39 @@ def member_detail(request, pk):
     )
 
 
-def _form_page(request, form, title, *, subject="", cancel_url="/", submit_label="保存"):
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "subject": subject,
-            "cancel_url": cancel_url,
-            "submit_label": submit_label,
-        },
-    )
-
-
 def member_add(request, org_pk):
     branch = _branch_or_404(request, org_pk, "members:member_add")
     form = MemberForm(request.POST or None, branch=branch)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         member = form.save(commit=False)
         member.organization = branch
-        try:
-            services.member_save(member=member, acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"已登记党员 {member.name}。")
-            return redirect("members:member_detail", pk=member.pk)
-    return _form_page(
-        request, form, "登记党员", subject=branch.name, cancel_url=reverse("members:member_list")
+        services.member_save(member=member, acting_user=request.user)
+        return member
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        title="登记党员",
+        subject=branch.name,
+        done=lambda member: f"已登记党员 {member.name}。",
+        next_url=lambda member: reverse("members:member_detail", args=[member.pk]),
+        cancel_url=reverse("members:member_list"),
     )
 
 
 def member_edit(request, pk):
     member = _member_or_404(request, pk, "members:member_edit")
     form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_save(member=form.save(commit=False), acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("members:member_detail", pk=member.pk)
-    url = reverse("members:member_detail", args=[member.pk])
-    return _form_page(request, form, f"修改党员信息：{member.name}", cancel_url=url)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.member_save(member=form.save(commit=False), acting_user=request.user),
+        title=f"修改党员信息：{member.name}",
+        done="已保存。",
+        next_url=reverse("members:member_detail", args=[member.pk]),
+    )
 
 
 def contact_record(request, pk):
@@ -142,20 +129,20 @@ def contact_record(request, pk):
     if search is not None:
         messages.info(request, f"{member.name}有正在查找的失联案件，联系情况请在案件中登记。")
         return redirect(search.contact_url)
-    form = ContactRecordForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_record(member=member, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            member.refresh_from_db()
-            messages.success(
-                request, f"已记录联系，{member.name}目前联系状态：{member.get_contact_status_display()}。"
-            )
-            return redirect("members:member_detail", pk=member.pk)
-    url = reverse("members:member_detail", args=[member.pk])
-    return _form_page(request, form, "记录联系", subject=member.name, cancel_url=url)
+
+    def done(_):
+        member.refresh_from_db()
+        return f"已记录联系，{member.name}目前联系状态：{member.get_contact_status_display()}。"
+
+    return form_page(
+        request,
+        ContactRecordForm(request.POST or None, initial={"on": timezone.localdate()}),
+        save=lambda data: services.contact_record(member=member, acting_user=request.user, **data),
+        title="记录联系",
+        subject=member.name,
+        done=done,
+        next_url=reverse("members:member_detail", args=[member.pk]),
+    )
 
 
 def activity_add(request, org_pk):
@@ -180,31 +167,35 @@ def activity_add(request, org_pk):
         form = ActivityForm(initial=initial, **kwargs)
         return render(request, "members/activity_form.html", {"form": form, "branch": branch})
     form = ActivityForm(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_record(
-                organization=branch,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                held_on=form.cleaned_data["held_on"],
-                attendance=form.attendance(),
-                acting_user=request.user,
-                confirmed=form.confirmed(),
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            flagged = activity.attendance.filter(status="unreachable").count()
-            note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
-            if form.confirmed():
-                note += (
-                    f"；{len(form.confirmed())} 名正在查找的党员已在其案件中记录取得联系，请到案件中结束查找"
-                )
-            messages.success(
-                request, f"已记录组织生活及 {activity.attendance.count()} 名党员的出席情况{note}。"
-            )
-            return redirect(reverse("members:member_list") + f"?org={branch.pk}")
-    return render(request, "members/activity_form.html", {"form": form, "branch": branch})
+
+    def save(data):
+        return services.activity_record(
+            organization=branch,
+            kind=data["kind"],
+            title=data["title"],
+            held_on=data["held_on"],
+            attendance=form.attendance(),
+            acting_user=request.user,
+            confirmed=form.confirmed(),
+        )
+
+    def done(activity):
+        flagged = activity.attendance.filter(status="unreachable").count()
+        note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
+        if form.confirmed():
+            note += f"；{len(form.confirmed())} 名正在查找的党员已在其案件中记录取得联系，请到案件中结束查找"
+        return f"已记录组织生活及 {activity.attendance.count()} 名党员的出席情况{note}。"
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        title="记录组织生活",
+        done=done,
+        next_url=reverse("members:member_list") + f"?org={branch.pk}",
+        template="members/activity_form.html",
+        context={"branch": branch},
+    )
 
 
 def dues_add(request, pk):
@@ -241,19 +232,17 @@ def absence_return(request, pk):
         returned_on__isnull=True,
     )
     actions.require(request.user, "members:absence_return", absence)
-    form = ReturnForm(request.POST or None, absence=absence)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.absence_close(
-                absence=absence, returned_on=form.cleaned_data["returned_on"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已登记返回。")
-            return redirect("members:member_detail", pk=absence.member.pk)
-    url = reverse("members:member_detail", args=[absence.member.pk])
-    return _form_page(request, form, "外出返回", subject=f"{absence.member.name}：{absence}", cancel_url=url)
+    return form_page(
+        request,
+        ReturnForm(request.POST or None, absence=absence),
+        save=lambda data: services.absence_close(
+            absence=absence, returned_on=data["returned_on"], acting_user=request.user
+        ),
+        title="外出返回",
+        subject=f"{absence.member.name}：{absence}",
+        done="已登记返回。",
+        next_url=reverse("members:member_detail", args=[absence.member.pk]),
+    )
 
 
 def contact_add(request, pk):
@@ -273,23 +262,17 @@ def _transfer_or_404(request, pk, perm=MANAGE):
 
 
 def _member_form_action(request, pk, form_class, save, title, success, *, member_kwarg=False, action=MANAGE):
-    """A member-scoped form whose valid data goes to one service; errors stay on the form."""
+    """A member-scoped form whose valid data goes to one service (`save(member, form)`)."""
     member = _member_or_404(request, pk, action)
     form = form_class(request.POST or None, **({"member": member} if member_kwarg else {}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(member, form)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("members:member_detail", pk=member.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
-        title,
+        save=lambda data: save(member, form),
+        title=title,
         subject=member.name,
-        cancel_url=reverse("members:member_detail", args=[member.pk]),
+        done=success,
+        next_url=reverse("members:member_detail", args=[member.pk]),
     )
 
 
@@ -315,41 +298,27 @@ def transfer_in(request, pk):
 
 def transfer_receipt(request, pk):
     transfer = _transfer_or_404(request, pk, "members:transfer_receipt")
-    form = ReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.receipt_record(
-                transfer=transfer, received_on=form.cleaned_data["received_on"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已登记回执。")
-            return redirect("members:member_detail", pk=transfer.member.pk)
-    return _form_page(
+    return form_page(
         request,
-        form,
-        "登记介绍信回执",
+        ReceiptForm(request.POST or None),
+        save=lambda data: services.receipt_record(
+            transfer=transfer, received_on=data["received_on"], acting_user=request.user
+        ),
+        title="登记介绍信回执",
         subject=str(transfer),
-        cancel_url=reverse("members:member_detail", args=[transfer.member.pk]),
+        done="已登记回执。",
+        next_url=reverse("members:member_detail", args=[transfer.member.pk]),
     )
 
 
 def transfer_follow_up(request, pk):
     transfer = _transfer_or_404(request, pk, "members:transfer_follow_up")
-    form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_add(transfer=transfer, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已记录回执跟踪情况。")
-            return redirect("members:member_detail", pk=transfer.member.pk)
-    return _form_page(
+    return form_page(
         request,
-        form,
-        "回执跟踪",
+        FollowUpForm(request.POST or None),
+        save=lambda data: services.follow_up_add(transfer=transfer, acting_user=request.user, **data),
+        title="回执跟踪",
         subject=str(transfer),
-        cancel_url=reverse("members:member_detail", args=[transfer.member.pk]),
+        done="已记录回执跟踪情况。",
+        next_url=reverse("members:member_detail", args=[transfer.member.pk]),
     )

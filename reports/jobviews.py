@@ -4,14 +4,15 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from lianxin import access, dates
 from lianxin.jobs.services import job_start
 from lianxin.models import Organization
+from lianxin.pages import form_page
 from lianxin.replica import pinned_to_primary
 from reports.jobs import EXPORT, closed_cases
 
@@ -66,30 +67,29 @@ def records_batch(request):
         user=request.user,
         initial={"closed_from": date(today.year, 1, 1), "closed_to": today},
     )
-    if request.method == "POST" and form.is_valid():
-        org, start, end = (form.cleaned_data[k] for k in ("organization", "closed_from", "closed_to"))
+
+    def save(data):
+        org, start, end = (data[k] for k in ("organization", "closed_from", "closed_to"))
         count = closed_cases(request.user, org, start, end).count()
         if not count:
-            form.add_error(None, f"{org.name}在 {start} 至 {end} 期间没有已结案的案件。")
-        else:
-            job = job_start(
-                acting_user=request.user,
-                kind="records",
-                organization=org,
-                title=f"全程纪实表（{org.name}，{start} 至 {end} 结案，{count} 件）",
-                params={"closed_from": start.isoformat(), "closed_to": end.isoformat()},
-                primary_reads=pinned_to_primary(request),
-            )
-            messages.success(request, "已开始生成，完成后可在本页或“我的导出”下载。")
-            return redirect("jobs:detail", job.pk)
-    return render(
+            raise ValidationError(f"{org.name}在 {start} 至 {end} 期间没有已结案的案件。")
+        return job_start(
+            acting_user=request.user,
+            kind="records",
+            organization=org,
+            title=f"全程纪实表（{org.name}，{start} 至 {end} 结案，{count} 件）",
+            params={"closed_from": start.isoformat(), "closed_to": end.isoformat()},
+            primary_reads=pinned_to_primary(request),
+        )
+
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "title": "批量导出全程纪实表",
-            "intro": "所选党组织及下级在结案日期范围内的每一件案件各生成一份全程纪实表（一式四份），打包为一个压缩文件，在后台生成。",
-            "form": form,
-            "submit_label": "开始生成",
-            "cancel_url": reverse("reports:index"),
-        },
+        form,
+        save=save,
+        title="批量导出全程纪实表",
+        intro="所选党组织及下级在结案日期范围内的每一件案件各生成一份全程纪实表（一式四份），打包为一个压缩文件，在后台生成。",
+        submit_label="开始生成",
+        done="已开始生成，完成后可在本页或“我的导出”下载。",
+        next_url=lambda job: reverse("jobs:detail", args=[job.pk]),
+        cancel_url=reverse("reports:index"),
     )

@@ -1,13 +1,10 @@
 """协查 pages: asking another organization to help search (found by typing its name or code,
 never by listing the whole tree), and the helper's answer."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from lianxin import access, actions
-from lianxin.formerrors import apply_validation_error as _apply
+from lianxin.pages import form_page
 from tracing import services
 from tracing.forms import AssistanceAnswerForm, AssistanceRequestForm
 from tracing.models import AssistanceRequest
@@ -22,23 +19,18 @@ def assistance_request(request, pk):
         form = AssistanceRequestForm(initial={k: request.POST.get(k, "") for k in keep}, case=case)
     else:
         form = AssistanceRequestForm(request.POST or None, case=case)
-    if request.method == "POST" and "search" not in request.POST and form.is_valid():
-        try:
-            services.assistance_request(
-                case=case,
-                to_organization=form.cleaned_data["to_organization"],
-                text=form.cleaned_data["text"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "协查请求已发出，对方党组织可查看本案件并答复。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    return render(
+    # An unbound form (the 查找 step) is never valid: the page is shown again with the matches.
+    return form_page(
         request,
-        "tracing/assistance_form.html",
-        {"form": form, "case": case, "cancel_url": reverse("tracing:case_detail", args=[case.pk])},
+        form,
+        save=lambda data: services.assistance_request(
+            case=case, to_organization=data["to_organization"], text=data["text"], acting_user=request.user
+        ),
+        title="请求协查",
+        done="协查请求已发出，对方党组织可查看本案件并答复。",
+        next_url=reverse("tracing:case_detail", args=[case.pk]),
+        template="tracing/assistance_form.html",
+        context={"case": case},
     )
 
 
@@ -47,22 +39,14 @@ def assistance_answer(request, pk):
         request.user, access.VIEW, AssistanceRequest.objects.select_related("case__member"), pk=pk
     )
     actions.require(request.user, "tracing:assistance_answer", item)
-    form = AssistanceAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assistance_answer(request=item, text=form.cleaned_data["text"], acting_user=request.user)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已答复协查请求。")
-            return redirect("tracing:case_detail", pk=item.case_id)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "答复协查",
-            "subject": item.request_text,
-            "cancel_url": reverse("tracing:case_detail", args=[item.case_id]),
-        },
+        AssistanceAnswerForm(request.POST or None),
+        save=lambda data: services.assistance_answer(
+            request=item, text=data["text"], acting_user=request.user
+        ),
+        title="答复协查",
+        subject=item.request_text,
+        done="已答复协查请求。",
+        next_url=reverse("tracing:case_detail", args=[item.case_id]),
     )

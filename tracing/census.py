@@ -1,15 +1,13 @@
 """排查 (census periods): opened by a unit for itself and below; the 名册 of each is as of its end."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from lianxin import access
 from lianxin.dates import formfield as ranged_formfield
-from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
+from lianxin.pages import form_page
 from lianxin.queries import filter_choices
 from tracing import services
 from tracing.models import CensusPeriod
@@ -46,19 +44,20 @@ def census_list(request):
     periods = CensusPeriod.objects.select_related("organization")
     if own is not None:
         periods = periods.filter(own | Q(organization__path__in=paths))
-    form = CensusForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        access.require(request.user, "export_reports", form.cleaned_data["organization"])
-        try:
-            period = services.census_open(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(
-                request,
-                f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。",
-            )
-            return redirect("tracing:census_list")
-    return render(
-        request, "tracing/census_list.html", {"periods": periods.order_by("-ends_on")[:50], "form": form}
+
+    def save(data):
+        access.require(request.user, "export_reports", data["organization"])  # the unit chosen
+        return services.census_open(acting_user=request.user, **data)
+
+    return form_page(
+        request,
+        CensusForm(request.POST or None, user=request.user),
+        save=save,
+        title="排查",
+        done=lambda period: (
+            f"已开启排查：{period.name}（{period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}）。"
+        ),
+        next_url=reverse("tracing:census_list"),
+        template="tracing/census_list.html",
+        context={"periods": periods.order_by("-ends_on")[:50]},
     )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access, actions, listfilters
-from lianxin.formerrors import apply_validation_error as _apply
 from lianxin.models import Organization
+from lianxin.pages import form_page
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
 from members.models import Member
@@ -147,26 +147,17 @@ def case_open(request, member_pk):
     )
     actions.require(request.user, "tracing:case_open", member)
     initial = {"lost_since": member.last_contact_on or member.joined_on}
-    form = OpenCaseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(member=member, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"已为{member.name}立案查找。请逐次登记每一次查找。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "立案查找",
-            "subject": f"{member.name} · {member.organization.name}",
-            "intro": "党员联系不上、失控或失联，党支部都应立即查找：立案后逐次登记每一次查找。",
-            "submit_label": "立案",
-            "cancel_url": reverse("members:member_detail", args=[member.pk]),
-        },
+        OpenCaseForm(request.POST or None, initial=initial),
+        save=lambda data: services.case_open(member=member, acting_user=request.user, **data),
+        title="立案查找",
+        subject=f"{member.name} · {member.organization.name}",
+        intro="党员联系不上、失控或失联，党支部都应立即查找：立案后逐次登记每一次查找。",
+        submit_label="立案",
+        done=f"已为{member.name}立案查找。请逐次登记每一次查找。",
+        next_url=lambda case: reverse("tracing:case_detail", args=[case.pk]),
+        cancel_url=reverse("members:member_detail", args=[member.pk]),
     )
 
 
@@ -199,24 +190,14 @@ def case_edit(request, pk):
         "findings": case.findings,
         "lost_since": case.lost_since,
     }
-    form = CaseEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(case=case, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "修改案件信息",
-            "subject": str(case.member),
-            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
+        CaseEditForm(request.POST or None, initial=initial),
+        save=lambda data: services.case_update(case=case, acting_user=request.user, **data),
+        title="修改案件信息",
+        subject=str(case.member),
+        done="已保存。",
+        next_url=reverse("tracing:case_detail", args=[case.pk]),
     )
 
 
@@ -236,30 +217,23 @@ def attempt_add(request, pk):
     form = AttemptForm(
         request.POST or None, request.FILES or None, initial=initial, correcting=original is not None
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.attempt_log(
-                case=case,
-                acting_user=request.user,
-                channel=data["channel"],
-                process=data["process"],
-                result=data["result"],
-                searched_at=data["searched_at"],
-                witness=data["witness"],
-                remark=data["remark"],
-                attachment=data.get("attachment"),
-                supersedes=original,
-                correction_reason=data.get("correction_reason", ""),
-                by_committee=by_committee,
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(
-                request, "已更正查找记录，原记录保留并标为已更正。" if original else "已登记查找记录。"
-            )
-            return redirect("tracing:case_detail", pk=case.pk)
+
+    def save(data):
+        services.attempt_log(
+            case=case,
+            acting_user=request.user,
+            channel=data["channel"],
+            process=data["process"],
+            result=data["result"],
+            searched_at=data["searched_at"],
+            witness=data["witness"],
+            remark=data["remark"],
+            attachment=data.get("attachment"),
+            supersedes=original,
+            correction_reason=data.get("correction_reason", ""),
+            by_committee=by_committee,
+        )
+
     if original is not None:
         title = "更正查找记录"
         intro = (
@@ -268,16 +242,15 @@ def attempt_add(request, pk):
         )
     else:
         title, intro = ("登记党委再次查找" if by_committee else "登记查找记录"), ""
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "subject": str(case.member),
-            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
+        form,
+        save=save,
+        title=title,
+        intro=intro,
+        subject=str(case.member),
+        done="已更正查找记录，原记录保留并标为已更正。" if original else "已登记查找记录。",
+        next_url=reverse("tracing:case_detail", args=[case.pk]),
     )
 
 
@@ -286,58 +259,42 @@ def case_close(request, pk):
     initial = {"closed_on": timezone.localdate()}
     if request.GET.get("outcome") in CaseStatus.values:
         initial["outcome"] = request.GET["outcome"]
-    form = CloseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_close(
-                case=case,
-                acting_user=request.user,
-                outcome=form.cleaned_data["outcome"],
-                closed_on=form.cleaned_data["closed_on"],
-                evidence=form.cleaned_data["evidence"],
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "查找已结束。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    attempts = list(case.attempts.order_by("searched_at", "pk"))
-    return render(
+
+    def conditions():
+        attempts = list(case.attempts.order_by("searched_at", "pk"))
+        return {"case": case, "conditions": close_conditions(case, attempts) if case.is_open else []}
+
+    return form_page(
         request,
-        "tracing/case_close.html",
-        {
-            "form": form,
-            "case": case,
-            "title": "结束查找",
-            "subject": str(case.member),
-            "conditions": close_conditions(case, attempts) if case.is_open else [],
-            "submit_label": "确认结束查找",
-            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
+        CloseForm(request.POST or None, initial=initial),
+        save=lambda data: services.case_close(
+            case=case,
+            acting_user=request.user,
+            outcome=data["outcome"],
+            closed_on=data["closed_on"],
+            evidence=data["evidence"],
+        ),
+        title="结束查找",
+        subject=str(case.member),
+        submit_label="确认结束查找",
+        done="查找已结束。",
+        next_url=reverse("tracing:case_detail", args=[case.pk]),
+        template="tracing/case_close.html",
+        context=conditions,
     )
 
 
 def second_search_done(request, pk):
     case = _case_or_404(request, pk, "tracing:second_search_done")
-    form = SecondSearchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.second_search_complete(
-                case=case, acting_user=request.user, findings=form.cleaned_data["findings"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "再次查找已完成，该党员已列入《经查找仍然无法取得联系党员登记表》。")
-            return redirect("tracing:case_detail", pk=case.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "完成党委再次查找",
-            "subject": str(case.member),
-            "submit_label": "确认完成",
-            "cancel_url": reverse("tracing:case_detail", args=[case.pk]),
-        },
+        SecondSearchForm(request.POST or None),
+        save=lambda data: services.second_search_complete(
+            case=case, acting_user=request.user, findings=data["findings"]
+        ),
+        title="完成党委再次查找",
+        subject=str(case.member),
+        submit_label="确认完成",
+        done="再次查找已完成，该党员已列入《经查找仍然无法取得联系党员登记表》。",
+        next_url=reverse("tracing:case_detail", args=[case.pk]),
     )

@@ -72,3 +72,33 @@ def test_invalid_form_never_reaches_the_service():
     calls = []
     response = _page(_request("post", {"note": ""}), calls.append)
     assert response.status_code == 200 and calls == []
+
+
+def _page_with_context(request, save, shown):
+    def context():
+        shown.append(True)
+        return {"subject": "只在页面显示时计算"}
+
+    return form_page(
+        request,
+        NoteForm(request.POST or None),
+        save=save,
+        title="写说明",
+        done="已保存。",
+        next_url="/done/",
+        context=context,
+    )
+
+
+def test_context_callable_is_computed_only_when_the_page_is_shown():
+    shown = []
+    response = _page_with_context(_request("post", {"note": "好"}), lambda data: None, shown)
+    assert response.status_code == 302 and shown == []
+
+    def refuse(data):
+        raise ValidationError("不行。")
+
+    response = _page_with_context(_request("post", {"note": "好"}), refuse, shown)
+    body = response.content.decode()
+    assert response.status_code == 200 and shown == [True]
+    assert "只在页面显示时计算" in body and "不行。" in body

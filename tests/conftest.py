@@ -76,6 +76,9 @@ def _counters_checked(request):
     """After every service a test calls, the per-organization counters equal a fresh count from
     the rows (lianxin/counters.py): no write path leaves them behind. The time the checks take
     is summed at the end of the run (pytest_terminal_summary below)."""
+    if request.node.get_closest_marker("counters_unchecked"):
+        yield  # the test counts every query per database: the check's own reads would be counted
+        return
     from lianxin.counters import recount
     from lianxin.service import service_done
 

@@ -4,6 +4,7 @@ browser that has just written reads the primary (see tests/reports/test_replica.
 import io
 
 import openpyxl
+import pytest
 
 from lianxin.jobs.models import Job, JobStatus
 from lianxin.jobs.services import job_start
@@ -30,6 +31,7 @@ def _roster_job(world, primary_reads):
     )
 
 
+@pytest.mark.counters_unchecked
 def test_a_roster_job_reads_the_standby_and_writes_only_the_primary(shared_standby, committed_world):  # noqa: F811  (the fixtures imported above)
     with queries_per_alias() as (primary, standby):
         job = _roster_job(committed_world, primary_reads=False)

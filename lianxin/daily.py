@@ -68,11 +68,6 @@ def ordered():
     return out
 
 
-def enqueue_day(day):
-    """Queue today's jobs (one task each); returns the task results."""
-    return [enqueue(job.name, day) for job in ordered()]
-
-
 def enqueue(name, day, attempt=1, delay=None, waited=0):
     from lianxin.tasks import run_daily_job
 

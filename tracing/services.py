@@ -163,11 +163,6 @@ def attempt_log(
     return attempt
 
 
-def effective_attempts(case):
-    """The attempts that count: those no later attempt supersedes."""
-    return case.attempts.filter(superseded_by__isnull=True)
-
-
 def channels_tried(case):
     return rules.counted_channels(case.attempts.values_list("channel", "by_committee", "superseded_by"))
 

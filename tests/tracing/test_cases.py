@@ -70,7 +70,9 @@ def test_attempts_are_append_only_corrections_supersede(world, lost_member):
     fix = _attempt(case, user, channel=Channel.WECHAT, supersedes=first, correction_reason="渠道记错")
     with pytest.raises(ValidationError, match="已被更正"):
         _attempt(case, user, supersedes=first, correction_reason="again")
-    assert list(services.effective_attempts(case)) == [fix]
+    # the original is kept, marked by its correction; only the correction counts
+    assert list(case.attempts.filter(superseded_by__isnull=True)) == [fix]
+    assert SearchAttempt.objects.get(pk=first.pk).superseded_by == fix
     assert SearchAttempt.objects.count() == 2 and SearchAttempt.history.count() == 2
     assert services.channels_tried(case) == {Channel.WECHAT}
 

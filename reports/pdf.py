@@ -78,30 +78,37 @@ def _render(template, context, fonts):
     return HTML(string=render_to_string(template, context), url_fetcher=_fetcher()).render(font_config=fonts)
 
 
-def _record(case, fonts):
+def _first_pages(fonts):
+    """The margins of each copy's first page: its label only, the same for every record."""
+    return _render("reports/record_margins.html", {"copies": COPIES, "first": True}, fonts)
+
+
+def _record(case, fonts, first_pages):
     """The four copies in one PDF, each copy's pages counted within the copy ("第 1 页 共 2 页").
-    The body is laid out once; the copies' labels and running titles come from one small document
-    of their margins (reports/pdf_copies.py)."""
+    The body is laid out once; the copies' labels and running titles come from small documents of
+    their margins (reports/pdf_copies.py)."""
     context = record_context(case)
     body = _render("reports/record.html", context, fonts)
-    margins = _render(
-        "reports/record_margins.html",
-        {"member": context["member"], "copies": COPIES, "continued": len(body.pages) > 1},
-        fonts,
-    )
-    return join_copies(body, margins).write_pdf()
+    continued = None
+    if len(body.pages) > 1:
+        continued = _render(
+            "reports/record_margins.html", {"copies": COPIES, "member": context["member"]}, fonts
+        )
+    return join_copies(body, first_pages, continued).write_pdf()
 
 
 def record_pdf(case) -> bytes:
-    return _record(case, FontConfiguration())
+    fonts = FontConfiguration()
+    return _record(case, fonts, _first_pages(fonts))
 
 
 def record_pdfs(cases):
-    """(case, PDF) for each case, the batch sharing one font configuration (WeasyPrint loads each
-    font once per configuration)."""
+    """(case, PDF) for each case. The batch shares one font configuration (WeasyPrint loads each
+    font once per configuration) and the copies' first-page margins."""
     fonts = FontConfiguration()
+    first_pages = _first_pages(fonts)
     for case in cases:
-        yield case, _record(case, fonts)
+        yield case, _record(case, fonts, first_pages)
 
 
 @cache

@@ -3,9 +3,9 @@
 The four copies of the 全程纪实表 print the same body; only the top margins differ (the copy's
 label, and the running title on continuation pages). Laying out and drawing the body four times
 was three quarters of a PDF's time, so the body is laid out once, with its page numbers (counted
-within a copy, so the same in every copy). A second small document lays out, for each copy, the
-margins of a first page and of a continuation page (the same @page rules and named strings as the
-full copy, so the same boxes). Each page of the PDF is a page of the body with its copy's margin
+within a copy, so the same in every copy). Small documents lay out, for each copy, the margins of a
+first page (the same for every record, so once for a batch) and of a continuation page, under the
+same @page rules and named strings as the full copy, so into the same boxes. Each page of the PDF is a page of the body with its copy's margin
 boxes; the body's drawing is recorded on the first copy and replayed on the others.
 
 This reaches into WeasyPrint's page boxes (pinned in pyproject.toml); tests/reports compares every
@@ -43,15 +43,13 @@ class _CopyPage(Page):
             draw_page(self._margins, stream)
 
 
-def join_copies(body, margins):
-    """One document of all the copies: `margins` holds, for each copy in turn, the margins of its
-    first page and, if the body runs over more pages, of a continuation page."""
-    per_copy = min(len(body.pages), 2)
-    if len(margins.pages) % per_copy:
-        raise ValueError(f"{len(margins.pages)} margin pages for copies of {len(body.pages)} pages")
+def join_copies(body, first_pages, continued_pages=None):
+    """One document of all the copies: page k of `first_pages` holds the margins of copy k's first
+    page, page k of `continued_pages` those of its continuation pages (needed if the body runs over
+    more than one page)."""
     drawn, pages = {}, []
-    for first in range(0, len(margins.pages), per_copy):
+    for copy, first in enumerate(first_pages.pages):
         for index, page in enumerate(body.pages):
-            margins_page = margins.pages[first + min(index, per_copy - 1)]
-            pages.append(_CopyPage(page._page_box, margins_page._page_box, drawn, index))
+            margins = first if index == 0 else continued_pages.pages[copy]
+            pages.append(_CopyPage(page._page_box, margins._page_box, drawn, index))
     return body.copy(pages)

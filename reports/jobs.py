@@ -134,8 +134,9 @@ def run_records(job, output, progress):
     progress(0, total)
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
         # PDFs are compressed already; storing them costs nothing and keeps the worker's CPU for them.
-        for number, case in enumerate(cases.order_by("organization__path", "closed_on", "pk").iterator(), 1):
-            archive.writestr(_entry_name(number, case), pdf.record_pdf(case))
+        ordered = cases.order_by("organization__path", "closed_on", "pk").iterator()
+        for number, (case, content) in enumerate(pdf.record_pdfs(ordered), 1):
+            archive.writestr(_entry_name(number, case), content)
             progress(number, total)
     return Outcome(
         filename=f"全程纪实表-{job.organization.name}-{period[0]}至{period[1]}.zip",

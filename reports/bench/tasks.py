@@ -39,8 +39,8 @@ def bench_records(case_ids):
     cases = LostContactCase.objects.select_related("member", "organization").filter(pk__in=case_ids)
     with tempfile.TemporaryFile() as output:
         with zipfile.ZipFile(output, "w") as archive:
-            for case in cases.order_by("pk"):
-                archive.writestr(f"全程纪实表-{case.pk}.pdf", pdf.record_pdf(case))
+            for case, content in pdf.record_pdfs(cases.order_by("pk")):
+                archive.writestr(f"全程纪实表-{case.pk}.pdf", content)
         size = output.tell()
     return {
         "files": len(case_ids),

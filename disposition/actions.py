@@ -3,6 +3,7 @@
 from disposition.chain import BY_KEY, stages_for
 from disposition.models import ACTIVE, DispositionStatus
 from disposition.services import separation_refusal
+from lianxin import perms
 from lianxin.actions import register
 from tracing.models import CaseStatus
 
@@ -37,17 +38,17 @@ register(
 )
 register(
     "disposition:disposition_resubmit",
-    perm="decide_branch",
+    perm=perms.DECIDE_BRANCH,
     when=lambda d: d.status == DispositionStatus.RETURNED,
 )
-register("disposition:disposition_withdraw", perm="decide_branch", when=_withdrawable)
+register("disposition:disposition_withdraw", perm=perms.DECIDE_BRANCH, when=_withdrawable)
 register(
     "disposition:disposition_revoke", perm=_final_perm, when=lambda d: d.status == DispositionStatus.APPROVED
 )
 # On a case.
-register("disposition:disposition_propose", perm="decide_branch", when=_proposable)
+register("disposition:disposition_propose", perm=perms.DECIDE_BRANCH, when=_proposable)
 register(
     "disposition:expulsion_record",
-    perm=("approve_department", "review_committee"),
+    perm=(perms.APPROVE_DEPARTMENT, perms.REVIEW_COMMITTEE),
     when=lambda case: case.status in DECIDED,
 )

@@ -8,6 +8,7 @@ The last applicable stage gives the final approval.
 from dataclasses import dataclass
 
 from disposition.outcomes import DEPARTMENT_OUTCOMES, Outcome
+from lianxin import perms
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,20 @@ class Stage:
 
 STAGES = (
     Stage(
-        "branch_committee", "支委会初步处置意见", "党支部（盖章）", "branch", "decide_branch", meeting=True
+        "branch_committee",
+        "支委会初步处置意见",
+        "党支部（盖章）",
+        "branch",
+        perms.DECIDE_BRANCH,
+        meeting=True,
     ),
-    Stage("committee_pre", "基层党委预审意见", "党委（盖章）", "committee", "review_committee"),
+    Stage("committee_pre", "基层党委预审意见", "党委（盖章）", "committee", perms.REVIEW_COMMITTEE),
     Stage(
         "department_pre",
         "上一级党委组织部门对拟劝退、除名处置的预审意见",
         "党委组织部门（盖章）",
         "department",
-        "approve_department",
+        perms.APPROVE_DEPARTMENT,
         department_only=True,
     ),
     Stage(
@@ -40,17 +46,19 @@ STAGES = (
         "支部党员大会决议",
         "党支部（盖章）",
         "branch",
-        "decide_branch",
+        perms.DECIDE_BRANCH,
         meeting=True,
         vote=True,
     ),
-    Stage("committee_approval", "基层党委审核（审批）意见", "党委（盖章）", "committee", "review_committee"),
+    Stage(
+        "committee_approval", "基层党委审核（审批）意见", "党委（盖章）", "committee", perms.REVIEW_COMMITTEE
+    ),
     Stage(
         "department_approval",
         "上一级党委组织部门对劝退、除名处置的审批意见",
         "党委组织部门（盖章）",
         "department",
-        "approve_department",
+        perms.APPROVE_DEPARTMENT,
         department_only=True,
     ),
 )

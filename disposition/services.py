@@ -9,14 +9,14 @@ from disposition import rules
 from disposition.chain import BY_KEY, next_stage, stages_for
 from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
-from lianxin import access
+from lianxin import access, perms
 from lianxin.models import OrgKind
 from lianxin.posts import delegated_post
 from lianxin.service import service
 from members.models import Member, MembershipType, PartyStatus
 from tracing.models import CaseStatus, LostContactCase
 
-BRANCH = "decide_branch"
+BRANCH = perms.DECIDE_BRANCH
 
 
 def _stage_perm(key):
@@ -28,7 +28,7 @@ def _stage_perm(key):
 def _final_perm(disposition):
     """Revoking belongs to the tier that gave the final approval."""
     stages = stages_for(disposition.outcome)
-    return stages[-1].perm if stages else "approve_department"
+    return stages[-1].perm if stages else perms.APPROVE_DEPARTMENT
 
 
 def voters(organization, *, excluding=None):
@@ -292,7 +292,7 @@ def disposition_revoke(*, disposition, acting_user, reason):
     return disposition
 
 
-@service(perm=("approve_department", "review_committee"), on="case")
+@service(perm=(perms.APPROVE_DEPARTMENT, perms.REVIEW_COMMITTEE), on="case")
 @transaction.atomic
 def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
     """开除党籍 is recorded from the discipline decision (第三十六条 for members not contacted)."""

@@ -1,8 +1,9 @@
 """What the members pages link to, with the right each view requires (lianxin/actions.py)."""
 
+from lianxin import perms
 from lianxin.actions import register
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 # On a member: the branch's own entries.
 for name in (

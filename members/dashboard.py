@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, listfilters
+from lianxin import access, listfilters, perms
 from lianxin.dashboard import Panel, count_and_first, count_and_first_each, counted
 from members.models import Absence, ContactStatus, SelfReport, SelfReportStatus, Transfer
 
@@ -146,10 +146,10 @@ def panels(user):
 
 def self_report_panels(user):
     """成员自报待确认: waiting on the branch, first on its 工作台 (a report counts once confirmed)."""
-    if not access.has_any(user, "manage_members"):
+    if not access.has_any(user, perms.MANAGE_MEMBERS):
         return []
     pending = access.scoped(
-        user, "manage_members", SelfReport.objects.filter(status=SelfReportStatus.PENDING)
+        user, perms.MANAGE_MEMBERS, SelfReport.objects.filter(status=SelfReportStatus.PENDING)
     ).select_related("member")
     count, rows = count_and_first(pending.order_by("received_at", "pk"))
     return [

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, actions
+from lianxin import access, actions, perms
 from lianxin.models import Organization, OrgKind
 from lianxin.pages import form_page
 from members import rollcall, services
@@ -24,7 +24,7 @@ from members.forms import (
 )
 from members.models import Absence, Member, PartyStatus, Transfer
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 
 def _require(request, perm, obj):

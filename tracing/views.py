@@ -29,7 +29,6 @@ from tracing.models import CaseStatus, Channel, LossReason, SearchAttempt
 from tracing.periods import case_lost_period
 from tracing.queries import cases_visible_to, is_helper_only
 
-LOG = "log_search"
 CASES = "tracing:case_list"
 
 

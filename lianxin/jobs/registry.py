@@ -13,6 +13,8 @@ logged for the administrator and the user reads a general message.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lianxin import perms
+
 INTERRUPTED = "任务中断，请重新导出。"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +38,7 @@ class JobKind:
     key: str
     label: str
     run: Callable
-    perm: str = "export_reports"  # checked on the job's organization to start it and to download
+    perm: str = perms.EXPORT_REPORTS  # checked on the job's organization to start it and to download
     suffix: str = ".xlsx"
     content_type: str = XLSX
     # The file holds full 身份证号 and phone numbers: each download is recorded as a Disclosure.

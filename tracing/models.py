@@ -76,6 +76,15 @@ class LostContactCase(models.Model):
     def is_open(self):
         return self.status == CaseStatus.OPEN
 
+    @property
+    def is_unreachable(self):
+        return self.status == CaseStatus.UNREACHABLE
+
+    @property
+    def awaiting_second_search(self):
+        """ "确实无法取得联系" but the committee has not finished its second search (登记表)."""
+        return self.is_unreachable and not self.second_search_done_on
+
 
 class Channel(models.TextChoices):
     """查找渠道 (Fuzhou measure 6 adds the public registers to the personal channels)."""

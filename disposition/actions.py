@@ -1,6 +1,6 @@
 """What the disposition pages link to, with the right each view requires (lianxin/actions.py)."""
 
-from disposition.chain import BY_KEY, stages_for
+from disposition.chain import BY_KEY, StageKey, stages_for
 from disposition.models import ACTIVE, DispositionStatus
 from disposition.services import separation_refusal
 from lianxin import perms
@@ -16,7 +16,7 @@ def _stage_perm(d):
 
 def _final_perm(d):
     """Who revokes: the tier of the last stage (the department for an 开除党籍 recorded directly)."""
-    return (stages_for(d.outcome) or [BY_KEY["department_approval"]])[-1].perm
+    return (stages_for(d.outcome) or [BY_KEY[StageKey.DEPARTMENT_APPROVAL]])[-1].perm
 
 
 def _proposable(case):
@@ -25,7 +25,7 @@ def _proposable(case):
 
 def _withdrawable(d):
     """Only while the branch has it: once a tier above has acted, the service refuses."""
-    return d.status in ACTIVE and all(step.stage == "branch_committee" for step in d.steps.all())
+    return d.status in ACTIVE and all(step.stage == StageKey.BRANCH_COMMITTEE for step in d.steps.all())
 
 
 # Separation of duties: the proposer and the one who decided the stage before are refused by the

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from disposition import services
 from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
-from disposition.models import Disposition, DispositionStatus, DispositionStep
+from disposition.models import Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
 from lianxin import access, actions, listfilters
 from lianxin.pages import form_page
@@ -269,7 +269,7 @@ def batch_decide(request):
             services.step_decide(
                 disposition=disposition,
                 stage=disposition.current_stage,
-                decision="agree",
+                decision=Decision.AGREE,
                 opinion=opinion,
                 acting_user=request.user,
             )

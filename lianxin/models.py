@@ -83,6 +83,10 @@ class Organization(MP_Node):
         return TIER_LABELS[self.tier]
 
     @property
+    def is_branch(self):
+        return self.kind == OrgKind.BRANCH
+
+    @property
     def scope_organization(self):
         return self
 

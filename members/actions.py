@@ -23,7 +23,7 @@ for name in ("members:transfer_receipt", "members:transfer_follow_up"):
     register(
         name,
         perm=MANAGE,
-        when=lambda t: t.direction == "out" and t.receipt_received_on is None,
+        when=lambda t: t.receipt_outstanding,
     )
 
 # On a branch.

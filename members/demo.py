@@ -87,7 +87,9 @@ def _new_member(branch, person, rng, seq, today):
         joined = _month(person["joined"])
     else:
         joined = date(min(birth.year + rng.randrange(20, 40), today.year - 3), rng.randrange(1, 13), 1)
-    probationary = person.get("type") == "probationary" or ("type" not in person and rng.random() < 0.05)
+    probationary = person.get("type") == MembershipType.PROBATIONARY or (
+        "type" not in person and rng.random() < 0.05
+    )
     member = Member(
         organization=branch,
         name=person["name"],

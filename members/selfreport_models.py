@@ -167,6 +167,10 @@ class SelfReport(models.Model):
     def is_pending(self):
         return self.status == SelfReportStatus.PENDING
 
+    @property
+    def is_confirmed(self):
+        return self.status == SelfReportStatus.CONFIRMED
+
 
 class PublicRateCounter(models.Model):
     """Requests counted per key (a hash of a token or a client address) and fixed time window.

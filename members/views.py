@@ -22,7 +22,7 @@ from members.forms import (
     TransferInForm,
     TransferOutForm,
 )
-from members.models import Absence, Member, PartyStatus, Transfer
+from members.models import Absence, AttendanceStatus, Member, PartyStatus, Transfer
 
 MANAGE = perms.MANAGE_MEMBERS
 
@@ -180,7 +180,7 @@ def activity_add(request, org_pk):
         )
 
     def done(activity):
-        flagged = activity.attendance.filter(status="unreachable").count()
+        flagged = activity.attendance.filter(status=AttendanceStatus.UNREACHABLE).count()
         note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
         if form.confirmed():
             note += f"；{len(form.confirmed())} 名正在查找的党员已在其案件中记录取得联系，请到案件中结束查找"

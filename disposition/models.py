@@ -76,7 +76,7 @@ class Disposition(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
-                condition=models.Q(status__in=["in_review", "returned"]),
+                condition=models.Q(status__in=list(ACTIVE)),
                 name="one_active_disposition_per_case",
             ),
             # 开除党籍 is recorded once per case (a revoked one may be recorded again).

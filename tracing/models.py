@@ -61,7 +61,7 @@ class LostContactCase(models.Model):
         indexes = [models.Index(fields=["status", "-opened_on", "-id"], name="case_list_order_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=models.Q(status="open"), name="one_open_case_per_member"
+                fields=["member"], condition=models.Q(status=CaseStatus.OPEN), name="one_open_case_per_member"
             )
         ]
 

@@ -154,7 +154,7 @@ def forget(user):
 
 
 class ScopeBackend:
-    """Makes `user.has_perm("lianxin.view_scope", obj)` answer exactly as `can()` does."""
+    """Makes `user.has_perm("lianxin.view_scope", obj)` (perms.qualified(perms.VIEW_SCOPE)) answer exactly as `can()` does."""
 
     def authenticate(self, request, **credentials):
         return None

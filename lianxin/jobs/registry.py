@@ -1,7 +1,7 @@
 """The kinds of long work. Each app registers its own in its `jobs.py`, discovered at start-up like
 Django's `admin.py`, so the core never names an app:
 
-    register("roster", label="失联党员名册", perm="export_reports", run=run_roster)
+    register("roster", label="失联党员名册", perm=perms.EXPORT_REPORTS, run=run_roster)
 
 `run(job, output, progress)` does the work for `job` (its `organization`, `user`, `params`),
 writes the file into `output` (a binary temporary file) and reports `progress(done, total)` as it

@@ -1,8 +1,9 @@
 """What the disposition pages link to, with the right each view requires (lianxin/actions.py)."""
 
-from disposition.chain import BY_KEY, stages_for
+from disposition.chain import BY_KEY, StageKey, stages_for
 from disposition.models import ACTIVE, DispositionStatus
 from disposition.services import separation_refusal
+from lianxin import perms
 from lianxin.actions import register
 from tracing.models import CaseStatus
 
@@ -15,7 +16,7 @@ def _stage_perm(d):
 
 def _final_perm(d):
     """Who revokes: the tier of the last stage (the department for an 开除党籍 recorded directly)."""
-    return (stages_for(d.outcome) or [BY_KEY["department_approval"]])[-1].perm
+    return (stages_for(d.outcome) or [BY_KEY[StageKey.DEPARTMENT_APPROVAL]])[-1].perm
 
 
 def _proposable(case):
@@ -24,7 +25,7 @@ def _proposable(case):
 
 def _withdrawable(d):
     """Only while the branch has it: once a tier above has acted, the service refuses."""
-    return d.status in ACTIVE and all(step.stage == "branch_committee" for step in d.steps.all())
+    return d.status in ACTIVE and all(step.stage == StageKey.BRANCH_COMMITTEE for step in d.steps.all())
 
 
 # Separation of duties: the proposer and the one who decided the stage before are refused by the
@@ -37,17 +38,17 @@ register(
 )
 register(
     "disposition:disposition_resubmit",
-    perm="decide_branch",
+    perm=perms.DECIDE_BRANCH,
     when=lambda d: d.status == DispositionStatus.RETURNED,
 )
-register("disposition:disposition_withdraw", perm="decide_branch", when=_withdrawable)
+register("disposition:disposition_withdraw", perm=perms.DECIDE_BRANCH, when=_withdrawable)
 register(
     "disposition:disposition_revoke", perm=_final_perm, when=lambda d: d.status == DispositionStatus.APPROVED
 )
 # On a case.
-register("disposition:disposition_propose", perm="decide_branch", when=_proposable)
+register("disposition:disposition_propose", perm=perms.DECIDE_BRANCH, when=_proposable)
 register(
     "disposition:expulsion_record",
-    perm=("approve_department", "review_committee"),
+    perm=(perms.APPROVE_DEPARTMENT, perms.REVIEW_COMMITTEE),
     when=lambda case: case.status in DECIDED,
 )

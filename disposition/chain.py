@@ -8,6 +8,19 @@ The last applicable stage gives the final approval.
 from dataclasses import dataclass
 
 from disposition.outcomes import DEPARTMENT_OUTCOMES, Outcome
+from lianxin import perms
+from lianxin.models import TIER_BRANCH, TIER_COMMITTEE, TIER_DEPARTMENT
+
+
+class StageKey:
+    """The stages' codes, as stored in Disposition.current_stage and DispositionStep.stage."""
+
+    BRANCH_COMMITTEE = "branch_committee"
+    COMMITTEE_PRE = "committee_pre"
+    DEPARTMENT_PRE = "department_pre"
+    GENERAL_MEETING = "general_meeting"
+    COMMITTEE_APPROVAL = "committee_approval"
+    DEPARTMENT_APPROVAL = "department_approval"
 
 
 @dataclass(frozen=True)
@@ -15,7 +28,7 @@ class Stage:
     key: str
     title: str
     seal: str  # whose seal the form shows
-    tier: str  # branch | committee | department
+    tier: str  # TIER_BRANCH | TIER_COMMITTEE | TIER_DEPARTMENT
     perm: str
     meeting: bool = False
     vote: bool = False
@@ -24,40 +37,51 @@ class Stage:
 
 STAGES = (
     Stage(
-        "branch_committee", "支委会初步处置意见", "党支部（盖章）", "branch", "decide_branch", meeting=True
+        StageKey.BRANCH_COMMITTEE,
+        "支委会初步处置意见",
+        "党支部（盖章）",
+        TIER_BRANCH,
+        perms.DECIDE_BRANCH,
+        meeting=True,
     ),
-    Stage("committee_pre", "基层党委预审意见", "党委（盖章）", "committee", "review_committee"),
+    Stage(StageKey.COMMITTEE_PRE, "基层党委预审意见", "党委（盖章）", TIER_COMMITTEE, perms.REVIEW_COMMITTEE),
     Stage(
-        "department_pre",
+        StageKey.DEPARTMENT_PRE,
         "上一级党委组织部门对拟劝退、除名处置的预审意见",
         "党委组织部门（盖章）",
-        "department",
-        "approve_department",
+        TIER_DEPARTMENT,
+        perms.APPROVE_DEPARTMENT,
         department_only=True,
     ),
     Stage(
-        "general_meeting",
+        StageKey.GENERAL_MEETING,
         "支部党员大会决议",
         "党支部（盖章）",
-        "branch",
-        "decide_branch",
+        TIER_BRANCH,
+        perms.DECIDE_BRANCH,
         meeting=True,
         vote=True,
     ),
-    Stage("committee_approval", "基层党委审核（审批）意见", "党委（盖章）", "committee", "review_committee"),
     Stage(
-        "department_approval",
+        StageKey.COMMITTEE_APPROVAL,
+        "基层党委审核（审批）意见",
+        "党委（盖章）",
+        TIER_COMMITTEE,
+        perms.REVIEW_COMMITTEE,
+    ),
+    Stage(
+        StageKey.DEPARTMENT_APPROVAL,
         "上一级党委组织部门对劝退、除名处置的审批意见",
         "党委组织部门（盖章）",
-        "department",
-        "approve_department",
+        TIER_DEPARTMENT,
+        perms.APPROVE_DEPARTMENT,
         department_only=True,
     ),
 )
 BY_KEY = {stage.key: stage for stage in STAGES}
 
 # 恢复党籍: the branch applies, the committee reviews, the county department approves.
-RESTORE_STAGES = ("branch_committee", "committee_approval", "department_approval")
+RESTORE_STAGES = (StageKey.BRANCH_COMMITTEE, StageKey.COMMITTEE_APPROVAL, StageKey.DEPARTMENT_APPROVAL)
 
 
 def stages_for(outcome):

@@ -6,7 +6,7 @@ Each panel counts a named filter of the inbox page (disposition/listfilters.py) 
 from django.urls import reverse
 from django.utils import timezone
 
-from disposition.listfilters import LIST
+from disposition.listfilters import LIST, WAITING
 from lianxin import access, listfilters
 from lianxin.dashboard import Panel, count_and_first, count_and_first_each
 
@@ -26,7 +26,7 @@ def panels(user):
 
     base = listfilters.base(LIST, user).select_related("member").only(*LINE_FIELDS)
     waiting_count, waiting_rows = count_and_first(
-        base.filter(listfilters.q(LIST, "waiting", user, today)).order_by("stage_since", "pk")
+        base.filter(listfilters.q(LIST, WAITING, user, today)).order_by("stage_since", "pk")
     )
     due = count_and_first_each(
         base,
@@ -44,7 +44,7 @@ def panels(user):
         Panel(
             "待我审批",
             waiting_count,
-            listfilters.url(LIST, "waiting"),
+            listfilters.url(LIST, WAITING),
             "warn" if waiting_count else "info",
             items(waiting_rows, lambda d: d.get_outcome_display()),
             "组织处置等待您办理的环节",

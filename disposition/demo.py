@@ -18,6 +18,7 @@ from disposition.chain import stages_for
 from disposition.models import Decision, Disposition
 from disposition.outcomes import Outcome
 from lianxin.demo import backdate, holder
+from lianxin.models import TIER_BRANCH, TIER_COMMITTEE, TIER_DEPARTMENT
 from members import demo as members_demo
 from members.status import add_months
 from tracing.demo import reviewer, story_member
@@ -104,9 +105,9 @@ def dispose(story, spec, world, today):
         correction_until=add_months(proposed_on, 6) if outcome == Outcome.CORRECTION else None,
     )
     users = {
-        "branch": holder(case.organization, "书记"),
-        "committee": reviewer(case.organization),
-        "department": world.users["county"],
+        TIER_BRANCH: holder(case.organization, "书记"),
+        TIER_COMMITTEE: reviewer(case.organization),
+        TIER_DEPARTMENT: world.users["county"],
     }
     last = _chain(disposition, spec, users, proposer, proposed_on)
     return backdate(disposition, proposed_on=proposed_on, stage_since=last)

@@ -15,6 +15,7 @@ from members.models import PartyStatus
 from members.status import add_months
 
 LIST = "disposition:inbox"
+WAITING = "waiting"  # what waits on the user: the inbox without a filter, the 待我审批 panel
 
 
 def _visible(user):
@@ -40,7 +41,7 @@ def suspension_due(user, today):
 
 
 register_list(LIST, base=lambda user: Disposition.objects.all())
-register(LIST, "waiting", "待我审批", lambda user, today: inbox_q(user))
+register(LIST, WAITING, "待我审批", lambda user, today: inbox_q(user))
 register(LIST, "correction_due", "限期改正即将到期", correction_due)
 register(LIST, "suspension_due", "停止党籍满两年仍未联系", suspension_due)
 # Every status is a filter too.

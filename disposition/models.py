@@ -76,13 +76,13 @@ class Disposition(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
-                condition=models.Q(status__in=["in_review", "returned"]),
+                condition=models.Q(status__in=list(ACTIVE)),
                 name="one_active_disposition_per_case",
             ),
             # 开除党籍 is recorded once per case (a revoked one may be recorded again).
             models.UniqueConstraint(
                 fields=["case"],
-                condition=models.Q(outcome="expel", status="approved"),
+                condition=models.Q(outcome=Outcome.EXPEL, status=DispositionStatus.APPROVED),
                 name="one_expulsion_per_case",
             ),
         ]
@@ -97,6 +97,15 @@ class Disposition(models.Model):
     @property
     def stages(self):
         return stages_for(self.outcome)
+
+    @property
+    def is_active(self):
+        """In review or returned: the chain still runs (ACTIVE)."""
+        return self.status in ACTIVE
+
+    @property
+    def is_returned(self):
+        return self.status == DispositionStatus.RETURNED
 
     @property
     def stage(self):

@@ -7,13 +7,14 @@ from django.urls import reverse
 from disposition.chain import STAGES
 from disposition.models import Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome
+from lianxin import perms
 from lianxin.models import TIER_BRANCH, TIER_COMMITTEE, TIER_DEPARTMENT
 from lianxin.overdue import Clock, Line, Rule, limit, register
 from members.models import PartyStatus
 from tracing.models import CaseStatus, LostContactCase
 
 ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
-BRANCH = "decide_branch"
+BRANCH = perms.DECIDE_BRANCH
 
 
 def undisposed_rows(today):
@@ -128,8 +129,8 @@ def _waiting_line(d, clock):
 # level above when it waits too long (the department's to the department above it, if any).
 for tier, title, perm, above in (
     (TIER_BRANCH, "处置审批：党支部环节", BRANCH, TIER_COMMITTEE),
-    (TIER_COMMITTEE, "处置审批：党委环节", "review_committee", TIER_DEPARTMENT),
-    (TIER_DEPARTMENT, "处置审批：组织部门环节", "approve_department", TIER_DEPARTMENT),
+    (TIER_COMMITTEE, "处置审批：党委环节", perms.REVIEW_COMMITTEE, TIER_DEPARTMENT),
+    (TIER_DEPARTMENT, "处置审批：组织部门环节", perms.APPROVE_DEPARTMENT, TIER_DEPARTMENT),
 ):
     register(
         Rule(

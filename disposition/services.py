@@ -6,17 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from disposition import rules
-from disposition.chain import BY_KEY, next_stage, stages_for
+from disposition.chain import BY_KEY, StageKey, next_stage, stages_for
 from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import PARTY_STATUS, REJOIN_BARRED, Outcome, stats_column
-from lianxin import access
-from lianxin.models import OrgKind
+from lianxin import access, perms
+from lianxin.models import TIER_BRANCH, OrgKind
 from lianxin.posts import delegated_post
 from lianxin.service import service
 from members.models import Member, MembershipType, PartyStatus
 from tracing.models import CaseStatus, LostContactCase
 
-BRANCH = "decide_branch"
+BRANCH = perms.DECIDE_BRANCH
 
 
 def _stage_perm(key):
@@ -28,7 +28,7 @@ def _stage_perm(key):
 def _final_perm(disposition):
     """Revoking belongs to the tier that gave the final approval."""
     stages = stages_for(disposition.outcome)
-    return stages[-1].perm if stages else "approve_department"
+    return stages[-1].perm if stages else perms.APPROVE_DEPARTMENT
 
 
 def voters(organization, *, excluding=None):
@@ -154,7 +154,7 @@ def with_last_step(queryset):
 
 def _seal(stage, case):
     """The organization whose seal the step carries: the branch, its committee, or the department above."""
-    tiers = {"branch": case.organization}
+    tiers = {TIER_BRANCH: case.organization}
     for org in reversed(case.organization.chain()):
         # A 党总支 without approval authority only passes a case on; the 基层党委 above seals it.
         if org.kind == OrgKind.GENERAL_BRANCH and not org.approves_probationary:
@@ -260,7 +260,10 @@ def disposition_resubmit(*, disposition, proposal, acting_user):
 @transaction.atomic
 def disposition_withdraw(*, disposition, acting_user, reason):
     disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
-    if disposition.status not in ACTIVE or disposition.steps.exclude(stage="branch_committee").exists():
+    if (
+        disposition.status not in ACTIVE
+        or disposition.steps.exclude(stage=StageKey.BRANCH_COMMITTEE).exists()
+    ):
         raise ValidationError("处置意见已进入上级审核，不能撤回。")
     if not reason.strip():
         raise ValidationError({"reason": "请说明撤回理由。"})
@@ -292,7 +295,7 @@ def disposition_revoke(*, disposition, acting_user, reason):
     return disposition
 
 
-@service(perm=("approve_department", "review_committee"), on="case")
+@service(perm=(perms.APPROVE_DEPARTMENT, perms.REVIEW_COMMITTEE), on="case")
 @transaction.atomic
 def expulsion_record(*, case, decision, decided_on, acting_user, proposal=""):
     """开除党籍 is recorded from the discipline decision (第三十六条 for members not contacted)."""

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from disposition import services
 from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
-from disposition.models import Disposition, DispositionStatus, DispositionStep
+from disposition.listfilters import LIST, WAITING
+from disposition.models import Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
 from lianxin import access, actions, listfilters
 from lianxin.pages import form_page
@@ -23,7 +24,6 @@ from tracing.models import CaseStatus
 from tracing.queries import case_summary, cases_visible_to
 
 OVERDUE_DAYS = 30
-LIST = "disposition:inbox"
 
 
 def _disposition_or_404(request, pk, action=None):
@@ -44,7 +44,7 @@ def inbox(request):
     # ?due= a named filter (disposition/listfilters.py): what a 工作台 panel counted; without
     # one, what waits on the user (the same query as the ?due=waiting the 待我审批 panel opens).
     due = listfilters.get(LIST, request.GET.get(listfilters.PARAM, ""))
-    if due and due.key != "waiting":
+    if due and due.key != WAITING:
         rows = listfilters.rows(LIST, due.key, request.user, today).select_related("member", "organization")
         page = paginate(request, rows.order_by("-proposed_on", "-pk"))
         return render(
@@ -58,7 +58,7 @@ def inbox(request):
             },
         )
     waiting = (
-        services.with_last_step(listfilters.rows(LIST, "waiting", request.user, today))
+        services.with_last_step(listfilters.rows(LIST, WAITING, request.user, today))
         .select_related("member", "organization")
         .order_by("stage_since", "pk")
     )
@@ -269,7 +269,7 @@ def batch_decide(request):
             services.step_decide(
                 disposition=disposition,
                 stage=disposition.current_stage,
-                decision="agree",
+                decision=Decision.AGREE,
                 opinion=opinion,
                 acting_user=request.user,
             )

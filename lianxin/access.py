@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from lianxin import request_state
+from lianxin import perms, request_state
 from lianxin.models import (
     SCOPE_PERMISSIONS,
     Organization,
@@ -31,7 +31,7 @@ from lianxin.models import (
 )
 
 PERMISSIONS = frozenset(codename for codename, _label in SCOPE_PERMISSIONS)
-VIEW = "view_scope"
+VIEW = perms.VIEW_SCOPE
 
 
 def _codename(perm):
@@ -154,7 +154,7 @@ def forget(user):
 
 
 class ScopeBackend:
-    """Makes `user.has_perm("lianxin.view_scope", obj)` answer exactly as `can()` does."""
+    """Makes `user.has_perm("lianxin.view_scope", obj)` (perms.qualified(perms.VIEW_SCOPE)) answer exactly as `can()` does."""
 
     def authenticate(self, request, **credentials):
         return None

@@ -3,7 +3,7 @@
 Each app registers its actions in its own `actions.py` (discovered at start-up, as Django's admin
 discovers `admin.py`, so this module never names an app):
 
-    register("disposition:disposition_withdraw", perm="decide_branch", when=lambda d: d.status in ACTIVE)
+    register("disposition:disposition_withdraw", perm=perms.DECIDE_BRANCH, when=lambda d: d.status in ACTIVE)
 
 - `perm`: the scope permission the action needs on the object — a name, a tuple of names of
   which one suffices, or a function of the object returning either (None: nobody).

@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from lianxin import perms
 from lianxin.fixtures import integer_choices
 
 
@@ -34,16 +35,8 @@ KIND_TIER = {
     OrgKind.DEPARTMENT: TIER_DEPARTMENT,
 }
 
-# Permissions on Organization nodes; a grant covers the node's whole subtree.
-SCOPE_PERMISSIONS = [
-    ("view_scope", "查看本组织及下级"),
-    ("manage_members", "管理党员信息"),
-    ("log_search", "记录查找情况"),
-    ("decide_branch", "党支部处置环节"),
-    ("review_committee", "党委预审与审核"),
-    ("approve_department", "组织部门预审与审批"),
-    ("export_reports", "导出报表"),
-]
+# Permissions on Organization nodes (lianxin/perms.py); a grant covers the node's whole subtree.
+SCOPE_PERMISSIONS = perms.SCOPE_PERMISSIONS
 
 
 class Organization(MP_Node):
@@ -88,6 +81,10 @@ class Organization(MP_Node):
     @property
     def tier_label(self):
         return TIER_LABELS[self.tier]
+
+    @property
+    def is_branch(self):
+        return self.kind == OrgKind.BRANCH
 
     @property
     def scope_organization(self):

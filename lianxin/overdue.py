@@ -3,7 +3,7 @@
 Each app lists its rules in its own `overdue.py` (discovered like admin.py, from
 lianxin/apps.py), so this core names no app:
 
-    register(Rule(key="case_open", title="查找中的案件", tier=TIER_BRANCH, perm="log_search",
+    register(Rule(key="case_open", title="查找中的案件", tier=TIER_BRANCH, perm=perms.LOG_SEARCH,
                   escalate_to=TIER_COMMITTEE, source="…", queryset=open_cases,
                   clocks=lambda: [Clock(anchor="opened_on", due_days=limit("CASE_FIRST_ATTEMPT_DAYS"))],
                   line=case_line))

@@ -10,16 +10,34 @@ grants of delegations that start or end (lianxin/delegations.py).
 from django.db import transaction
 from django.utils import timezone
 
+from lianxin import perms
 from lianxin.models import Delegation, Organization, OrganizationUserPermission, Post, Role
 
 ROLE_PERMISSIONS = {
-    Role.BRANCH_SECRETARY: {"view_scope", "manage_members", "log_search", "decide_branch", "export_reports"},
+    Role.BRANCH_SECRETARY: {
+        perms.VIEW_SCOPE,
+        perms.MANAGE_MEMBERS,
+        perms.LOG_SEARCH,
+        perms.DECIDE_BRANCH,
+        perms.EXPORT_REPORTS,
+    },
     # 支部委员 sit on the 支委会: one may propose a disposition and another record the branch's
     # decisions on it (separation of duties, disposition.services.separation_refusal).
-    Role.BRANCH_COMMITTEE: {"view_scope", "manage_members", "log_search", "decide_branch", "export_reports"},
-    Role.COMMITTEE_REVIEWER: {"view_scope", "log_search", "review_committee", "export_reports"},
-    Role.DEPARTMENT_APPROVER: {"view_scope", "approve_department", "export_reports"},
-    Role.OBSERVER: {"view_scope"},
+    Role.BRANCH_COMMITTEE: {
+        perms.VIEW_SCOPE,
+        perms.MANAGE_MEMBERS,
+        perms.LOG_SEARCH,
+        perms.DECIDE_BRANCH,
+        perms.EXPORT_REPORTS,
+    },
+    Role.COMMITTEE_REVIEWER: {
+        perms.VIEW_SCOPE,
+        perms.LOG_SEARCH,
+        perms.REVIEW_COMMITTEE,
+        perms.EXPORT_REPORTS,
+    },
+    Role.DEPARTMENT_APPROVER: {perms.VIEW_SCOPE, perms.APPROVE_DEPARTMENT, perms.EXPORT_REPORTS},
+    Role.OBSERVER: {perms.VIEW_SCOPE},
 }
 
 
@@ -103,7 +121,7 @@ def post_hand_over(*, post: Post, to_user, on=None):
 
 
 def roles_with(perm):
-    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    return [role for role, granted in ROLE_PERMISSIONS.items() if perm in granted]
 
 
 def delegated_post(user, perm, organization, *, today=None):

@@ -1,6 +1,6 @@
 """Writing services declare the right they need; the declaration is what checks it.
 
-    @service(perm="log_search", on="case")
+    @service(perm=perms.LOG_SEARCH, on="case")
     @transaction.atomic
     def case_close(*, case, acting_user, ...): ...
 

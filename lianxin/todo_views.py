@@ -122,4 +122,8 @@ def daily_runs(request):
         raise Http404
     since = timezone.localdate() - timedelta(days=14)
     runs = DailyRun.objects.filter(day__gte=since).order_by("-day", "name")
-    return render(request, "lianxin/daily_runs.html", {"runs": runs, "jobs": jobs_since(since)})
+    return render(
+        request,
+        "lianxin/daily_runs.html",
+        {"runs": runs, "RunStatus": DailyRun.Status, "jobs": jobs_since(since)},
+    )

@@ -1,8 +1,9 @@
 """What the members pages link to, with the right each view requires (lianxin/actions.py)."""
 
+from lianxin import perms
 from lianxin.actions import register
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 # On a member: the branch's own entries.
 for name in (
@@ -22,7 +23,7 @@ for name in ("members:transfer_receipt", "members:transfer_follow_up"):
     register(
         name,
         perm=MANAGE,
-        when=lambda t: t.direction == "out" and t.receipt_received_on is None,
+        when=lambda t: t.receipt_outstanding,
     )
 
 # On a branch.

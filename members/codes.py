@@ -14,11 +14,12 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxin import perms
 from lianxin.models import Post
 from lianxin.service import service
 from members.models import BranchCode, MemberCode, PartyStatus
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 TOKEN_BYTES = 16  # 128 bits
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{22,64}")
 # Members who may still report to the branch: not those who left the party or the branch.

@@ -11,9 +11,9 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, listfilters
+from lianxin import access, listfilters, perms
 from lianxin.dashboard import Panel, count_and_first, count_and_first_each, counted
-from members.models import Absence, ContactStatus, SelfReport, SelfReportStatus, Transfer
+from members.models import Absence, AbsenceKind, ContactStatus, SelfReport, SelfReportStatus, Transfer
 
 LIST = "members:member_list"
 
@@ -39,7 +39,9 @@ def _open_absence(kind, field):
 
 def _outstanding_transfer(field):
     return Subquery(
-        Transfer.objects.filter(member=OuterRef("pk"), direction="out", receipt_received_on__isnull=True)
+        Transfer.objects.filter(
+            member=OuterRef("pk"), direction=Transfer.Direction.OUT, receipt_received_on__isnull=True
+        )
         .order_by("talk_on", "pk")
         .values(field)[:1]
     )
@@ -71,10 +73,10 @@ def panels(user):
             "receipt_talk_on": _outstanding_transfer("talk_on"),
             "receipt_to": _outstanding_transfer("other_organization"),
         },
-        "graduates_due": {"graduate_left_on": _open_absence("graduate", "left_on")},
+        "graduates_due": {"graduate_left_on": _open_absence(AbsenceKind.GRADUATE, "left_on")},
         "abroad_due": {
-            "abroad_left_on": _open_absence("abroad", "left_on"),
-            "abroad_country": _open_absence("abroad", "country"),
+            "abroad_left_on": _open_absence(AbsenceKind.ABROAD, "left_on"),
+            "abroad_country": _open_absence(AbsenceKind.ABROAD, "country"),
         },
     }
     for key, annotations in details.items():
@@ -85,7 +87,9 @@ def panels(user):
             user,
             access.VIEW,
             Transfer.objects.filter(
-                direction="out", receipt_received_on__isnull=True, letter_valid_until__lt=today
+                direction=Transfer.Direction.OUT,
+                receipt_received_on__isnull=True,
+                letter_valid_until__lt=today,
             ),
         ).count()
         if found["receipt_missing"][0]
@@ -146,10 +150,10 @@ def panels(user):
 
 def self_report_panels(user):
     """成员自报待确认: waiting on the branch, first on its 工作台 (a report counts once confirmed)."""
-    if not access.has_any(user, "manage_members"):
+    if not access.has_any(user, perms.MANAGE_MEMBERS):
         return []
     pending = access.scoped(
-        user, "manage_members", SelfReport.objects.filter(status=SelfReportStatus.PENDING)
+        user, perms.MANAGE_MEMBERS, SelfReport.objects.filter(status=SelfReportStatus.PENDING)
     ).select_related("member")
     count, rows = count_and_first(pending.order_by("received_at", "pk"))
     return [

@@ -87,7 +87,9 @@ def _new_member(branch, person, rng, seq, today):
         joined = _month(person["joined"])
     else:
         joined = date(min(birth.year + rng.randrange(20, 40), today.year - 3), rng.randrange(1, 13), 1)
-    probationary = person.get("type") == "probationary" or ("type" not in person and rng.random() < 0.05)
+    probationary = person.get("type") == MembershipType.PROBATIONARY or (
+        "type" not in person and rng.random() < 0.05
+    )
     member = Member(
         organization=branch,
         name=person["name"],
@@ -212,23 +214,24 @@ def _roll_call(branch, people, recorder, today):
     )
 
 
+# A drifting member's story (fixtures/demo/people.json "drift") and the absence it records.
+DRIFT_ABSENCES = {
+    "away_unreported": dict(kind=AbsenceKind.AWAY, destination="广东省东莞市（务工）", reported=False),
+    "graduate": dict(kind=AbsenceKind.GRADUATE, destination="西北大学（组织关系在校）", reported=True),
+    "abroad": dict(
+        kind=AbsenceKind.ABROAD,
+        destination="新西兰奥克兰",
+        country="新西兰",
+        purpose="探亲",
+        reported=True,
+        keeps_relation=True,
+    ),
+}
+
+
 def _absences(people, recorder, today):
     for member, person, _seen in people:
-        drift = person.get("drift")
-        fields = None
-        if drift == "away_unreported":
-            fields = dict(kind=AbsenceKind.AWAY, destination="广东省东莞市（务工）", reported=False)
-        elif drift == "graduate":
-            fields = dict(kind=AbsenceKind.GRADUATE, destination="西北大学（组织关系在校）", reported=True)
-        elif drift == "abroad":
-            fields = dict(
-                kind=AbsenceKind.ABROAD,
-                destination="新西兰奥克兰",
-                country="新西兰",
-                purpose="探亲",
-                reported=True,
-                keeps_relation=True,
-            )
+        fields = DRIFT_ABSENCES.get(person.get("drift"))
         if fields:
             absence = Absence(
                 member=member, left_on=ago(person["left"], today), contact_person="其父亲", **fields

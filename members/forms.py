@@ -11,6 +11,7 @@ from members.maskedfields import keep_if_masked
 from members.models import (
     RECORDED_KINDS,
     Absence,
+    AbsenceKind,
     ActivityKind,
     AttendanceStatus,
     Contact,
@@ -274,7 +275,7 @@ class AbsenceForm(forms.ModelForm):
             self.add_error("left_on", "外出日期不能晚于今天。")
         if left and back and back < left:
             self.add_error("expected_return", "预计返回日期不能早于外出日期。")
-        if data.get("kind") == "abroad" and not data.get("country"):
+        if data.get("kind") == AbsenceKind.ABROAD and not data.get("country"):
             self.add_error("country", "出国（境）须填写前往国家（地区）。")
         return data
 

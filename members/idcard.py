@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lianxin.masking import mask_id_number as mask  # noqa: F401  (masking lives in the core)
+from members.models import Gender
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -57,7 +58,7 @@ def parse(value: str, *, today: date | None = None) -> IdNumber:
     expected = check_char(number[:17])
     if number[17] != expected:
         raise IdNumberError("身份证号校验位不正确，请核对号码。")
-    gender = "男" if int(number[16]) % 2 == 1 else "女"
+    gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
     return IdNumber(number=number, birth_date=birth, gender=gender)
 
 

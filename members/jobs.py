@@ -7,6 +7,7 @@ stopped half-way has written nothing."""
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from lianxin import perms
 from lianxin.jobs.registry import Outcome, register
 from members.importing import service, storage
 from members.importing.parsing import FileError
@@ -49,7 +50,7 @@ register(
     "import",
     label="导入花名册",
     run=run_import,
-    perm="manage_members",
+    perm=perms.MANAGE_MEMBERS,
     personal=False,  # writes members, leaves no file
     interrupted="任务中断，未写入任何数据，请重新上传并导入。",
     back=("导入花名册", lambda job: reverse("member_import:upload")),

@@ -6,13 +6,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, listfilters
+from lianxin import access, listfilters, perms
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
 from members.models import ContactStatus, KeyGroup, Occupation, PartyStatus
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 LIST = "members:member_list"
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from lianxin import access
 from lianxin.listfilters import register, register_list
-from members.models import Absence, ContactStatus, Member, PartyStatus, Transfer
+from members.models import Absence, AbsenceKind, ContactStatus, Member, PartyStatus, Transfer
 from members.status import WARNING_DAYS, add_months, lost_threshold
 
 LIST = "members:member_list"
@@ -45,7 +45,9 @@ register(
     "receipt_missing",
     "介绍信回执未收回",
     lambda user, today: Q(
-        pk__in=Transfer.objects.filter(direction="out", receipt_received_on__isnull=True).values("member_id")
+        pk__in=Transfer.objects.filter(
+            direction=Transfer.Direction.OUT, receipt_received_on__isnull=True
+        ).values("member_id")
     ),
 )
 register(
@@ -54,7 +56,7 @@ register(
     "毕业生组织关系在校将满两年",
     lambda user, today: Q(
         pk__in=Absence.objects.filter(
-            returned_on__isnull=True, kind="graduate", left_on__lte=add_months(today, -22)
+            returned_on__isnull=True, kind=AbsenceKind.GRADUATE, left_on__lte=add_months(today, -22)
         ).values("member_id")
     ),
 )
@@ -63,7 +65,11 @@ register(
     "abroad_due",
     "出国（境）半年未联系",
     lambda user, today: (
-        Q(pk__in=Absence.objects.filter(returned_on__isnull=True, kind="abroad").values("member_id"))
+        Q(
+            pk__in=Absence.objects.filter(returned_on__isnull=True, kind=AbsenceKind.ABROAD).values(
+                "member_id"
+            )
+        )
         & (Q(last_contact_on__lt=today - timedelta(days=182)) | Q(last_contact_on__isnull=True))
     ),
 )

@@ -139,6 +139,10 @@ class Member(models.Model):
     def scope_organization(self):
         return self.organization
 
+    @property
+    def is_probationary(self):
+        return self.membership_type == MembershipType.PROBATIONARY
+
 
 class Contact(models.Model):
     """备用联系人 and family members / relatives, each with relation, phone, address."""
@@ -358,6 +362,14 @@ class Transfer(models.Model):
     @property
     def receipt_outstanding(self):
         return self.direction == self.Direction.OUT and self.receipt_received_on is None
+
+    @property
+    def is_incoming(self):
+        return self.direction == self.Direction.IN
+
+    @property
+    def is_outgoing(self):
+        return self.direction == self.Direction.OUT
 
 
 class TransferFollowUp(models.Model):

@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
+from lianxin import perms
 from lianxin.clock import add_months, earliest_anchor
 from lianxin.models import TIER_BRANCH, TIER_COMMITTEE
 from lianxin.overdue import Clock, Line, Rule, limit, register
@@ -17,7 +18,7 @@ from members.status import lost_threshold
 from members.talks import Talk
 
 ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 
 def _member_url(member):

@@ -16,6 +16,7 @@ A provider is any object (tracing registers a module) with:
 
 from dataclasses import dataclass
 
+from lianxin import perms
 from lianxin.service import service
 
 _providers = []
@@ -48,14 +49,14 @@ def open_searches(member_ids):
     return found
 
 
-@service(perm="manage_members", on="member")
+@service(perm=perms.MANAGE_MEMBERS, on="member")
 def record_presence(*, member, activity, acting_user):
     """The confirmed presence of a searched-for member, recorded by the provider holding the search."""
     for provider in _providers:
         provider.record_presence(member=member, activity=activity, acting_user=acting_user)
 
 
-@service(perm=("manage_members", "log_search"), on="member")
+@service(perm=(perms.MANAGE_MEMBERS, perms.LOG_SEARCH), on="member")
 def record_contact(*, member, on, kind, note, close, acting_user):
     """A confirmed contact with a member whose search is open, recorded by the provider holding the
     search. Returns the 联系记录, or None when no search is open (the caller records it itself)."""

@@ -151,7 +151,7 @@ class SelfReport(models.Model):
             # The 工作台's panel and the list read the few pending reports, oldest first.
             models.Index(
                 fields=["received_at"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status=SelfReportStatus.PENDING),
                 name="selfreport_pending_idx",
             )
         ]
@@ -166,6 +166,10 @@ class SelfReport(models.Model):
     @property
     def is_pending(self):
         return self.status == SelfReportStatus.PENDING
+
+    @property
+    def is_confirmed(self):
+        return self.status == SelfReportStatus.CONFIRMED
 
 
 class PublicRateCounter(models.Model):

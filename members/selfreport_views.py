@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.formerrors import apply_validation_error
 from lianxin.models import Organization, OrgKind
 from lianxin.pages import form_page
@@ -15,7 +15,7 @@ from lianxin.pagination import paginate, query_without_page
 from members import codes, rollcall, selfreports
 from members.models import Member, SelfReport, SelfReportStatus
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 
 class ConfirmForm(forms.Form):
@@ -213,7 +213,7 @@ def branch_code(request, org_pk):
             "url": url,
             "qr": codes.qr_data_uri(url),
             "form": RotateForm(),
-            "can_print": access.can(request.user, "export_reports", branch),
+            "can_print": access.can(request.user, perms.EXPORT_REPORTS, branch),
         },
     )
 

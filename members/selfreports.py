@@ -19,13 +19,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lianxin import perms
 from lianxin.service import service
 from members import rollcall
 from members.codes import REPORTING
 from members.models import ContactKind, Member, SelfReport, SelfReportStatus
 from members.services import contact_record
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 NOTE_LIMIT = 480  # a 联系记录 holds 500; the case's log row adds its prefix
 REPEAT_MINUTES = 10  # the same report sent again within this time is the same report
 

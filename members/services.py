@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lianxin import access, counters
+from lianxin import access, counters, perms
 from lianxin.service import REFUSED, service
 from members import codes, rollcall
 from members.models import (
@@ -24,7 +24,7 @@ from members.models import (
 )
 from members.status import compute_status
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 
 def _today():
@@ -82,7 +82,7 @@ def member_record_contact(*, member, on, acting_user, note=""):
     return member
 
 
-@service(perm=(MANAGE, "log_search"), on="member")
+@service(perm=(MANAGE, perms.LOG_SEARCH), on="member")
 @transaction.atomic
 def contact_record(*, member, on, kind, note, acting_user):
     """联系记录: a contact the branch had with the member, kept as a fact; the status follows.

@@ -9,8 +9,11 @@ from lianxin.synthetic import copy_rows
 from members import idcard
 from members.models import (
     Absence,
+    AbsenceKind,
     Activity,
+    ActivityKind,
     Attendance,
+    AttendanceStatus,
     ContactStatus,
     DuesPayment,
     Gender,
@@ -109,7 +112,11 @@ def _organizational_life(ctx):
         "activities": copy_rows(
             Activity,
             ["organization_id", "kind", "title", "held_on", "recorded_by_id"],
-            ((b, "party_day", "主题党日", day, ctx.recorder_id) for b in ctx.branches for day in days),
+            (
+                (b, ActivityKind.PARTY_DAY.value, "主题党日", day, ctx.recorder_id)
+                for b in ctx.branches
+                for day in days
+            ),
         )
     }
     activities = {}
@@ -120,7 +127,11 @@ def _organizational_life(ctx):
     counts["attendance"] = copy_rows(
         Attendance,
         ["activity_id", "member_id", "status"],
-        ((a, m, "present") for m, org in zip(pks, orgs, strict=True) for a in activities.get(org, ())),
+        (
+            (a, m, AttendanceStatus.PRESENT.value)
+            for m, org in zip(pks, orgs, strict=True)
+            for a in activities.get(org, ())
+        ),
     )
     return counts
 
@@ -144,15 +155,19 @@ def _absences_and_transfers(ctx):
     chosen = [pk for pk in pks if rng.random() < 3 * SMALL_SHARE]
     graduates, abroad, moving = chosen[0::3], chosen[1::3], chosen[2::3]
     absences = [
-        (pk, "graduate", today - timedelta(days=rng.randrange(640, 760)), "西安某高校") for pk in graduates
+        (pk, AbsenceKind.GRADUATE.value, today - timedelta(days=rng.randrange(640, 760)), "西安某高校")
+        for pk in graduates
     ]
-    absences += [(pk, "abroad", today - timedelta(days=rng.randrange(30, 700)), "新加坡") for pk in abroad]
+    absences += [
+        (pk, AbsenceKind.ABROAD.value, today - timedelta(days=rng.randrange(30, 700)), "新加坡")
+        for pk in abroad
+    ]
     counts = {
         "absences": copy_rows(
             Absence,
             ["member_id", "kind", "left_on", "destination", "reported", "country"],
             (
-                (pk, kind, left, where, True, "新加坡" if kind == "abroad" else "")
+                (pk, kind, left, where, True, "新加坡" if kind == AbsenceKind.ABROAD else "")
                 for pk, kind, left, where in absences
             ),
         )
@@ -162,7 +177,16 @@ def _absences_and_transfers(ctx):
         ["member_id", "direction", "nature", "destination", "backup_contact", "other_organization"]
         + ["talk_on", "talk_record", "letter_issued_on", "letter_valid_until", "recorded_by_id"],
         (
-            (pk, "out", "permanent", "广东深圳", "其妻", "深圳市某党支部", talk, "谈心谈话（基准数据）")
+            (
+                pk,
+                Transfer.Direction.OUT.value,
+                Transfer.Nature.PERMANENT.value,
+                "广东深圳",
+                "其妻",
+                "深圳市某党支部",
+                talk,
+                "谈心谈话（基准数据）",
+            )
             + (talk, talk + timedelta(days=90), ctx.recorder_id)
             for pk in moving
             for talk in [today - timedelta(days=rng.randrange(10, 200))]

@@ -4,14 +4,14 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from lianxin import access, dates
+from lianxin import access, dates, perms
 from lianxin.pages import form_page
 from members import services
 from members.forms import DATE
 from members.models import Absence
 from members.talks import Talk
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 
 class TalkForm(forms.Form):

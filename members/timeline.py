@@ -15,7 +15,18 @@ from datetime import date, datetime, time
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Member
+from members.models import AttendanceStatus, ContactStatus, Member, SelfReportStatus
+
+ATTENDANCE_TONES = {
+    AttendanceStatus.PRESENT: "ok",
+    AttendanceStatus.UNREACHABLE: "danger",
+    AttendanceStatus.ABSENT: "warn",
+}
+CONTACT_TONES = {
+    ContactStatus.NORMAL: "ok",
+    ContactStatus.LOST: "danger",
+    ContactStatus.OUT_OF_CONTROL: "danger",
+}
 
 _providers = []
 
@@ -100,7 +111,7 @@ def member_entries(member, user):
 def _attendance(member, page):
     for row in member.attendance.select_related("activity").order_by("activity__held_on", "pk"):
         activity = row.activity
-        tone = {"present": "ok", "unreachable": "danger", "absent": "warn"}.get(row.status, "")
+        tone = ATTENDANCE_TONES.get(row.status, "")
         yield Entry(
             activity.held_on,
             "组织生活",
@@ -173,7 +184,7 @@ def _self_reports(member):
             tone="warn" if report.is_pending else "",
         )
         if report.decided_at:
-            confirmed = report.status == "confirmed"
+            confirmed = report.status == SelfReportStatus.CONFIRMED
             yield Entry(
                 _on(report.decided_at),
                 "成员自报",
@@ -208,7 +219,7 @@ def status_changes(member, page):
                 page + "#history",
                 person(row.history_user),
                 row.history_date,
-                "danger" if now in ("lost", "out_of_control") else ("ok" if now == "normal" else "warn"),
+                CONTACT_TONES.get(now, "warn"),
             )
         previous = row
 

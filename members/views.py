@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, actions
+from lianxin import access, actions, perms
 from lianxin.models import Organization, OrgKind
 from lianxin.pages import form_page
 from members import rollcall, services
@@ -22,9 +22,9 @@ from members.forms import (
     TransferInForm,
     TransferOutForm,
 )
-from members.models import Absence, Member, PartyStatus, Transfer
+from members.models import Absence, AttendanceStatus, Member, PartyStatus, Transfer
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 
 
 def _require(request, perm, obj):
@@ -180,7 +180,7 @@ def activity_add(request, org_pk):
         )
 
     def done(activity):
-        flagged = activity.attendance.filter(status="unreachable").count()
+        flagged = activity.attendance.filter(status=AttendanceStatus.UNREACHABLE).count()
         note = f"，{flagged} 名党员联系不上，已列入立即查找" if flagged else ""
         if form.confirmed():
             note += f"；{len(form.confirmed())} 名正在查找的党员已在其案件中记录取得联系，请到案件中结束查找"

@@ -2,10 +2,11 @@
 
 from django.urls import reverse
 
+from lianxin import perms
 from lianxin.actions import register
 from lianxin.models import Organization
 
-EXPORT = "export_reports"
+EXPORT = perms.EXPORT_REPORTS
 
 
 def _parent(submission):
@@ -19,7 +20,7 @@ register("reports:submission_file", perm=EXPORT)
 # The unit above returns a submitted 名册 (submissions.submission_return asks the same).
 register(
     "reports:submission_return",
-    perm=("review_committee", "approve_department"),
+    perm=(perms.REVIEW_COMMITTEE, perms.APPROVE_DEPARTMENT),
     on=_parent,
     when=lambda s: s.status == s.Status.SUBMITTED,
     method="post",
@@ -37,7 +38,9 @@ for name in (
 ):
     register(name, perm=EXPORT, url=lambda org, name=name: reverse(name) + (f"?org={org.pk}" if org else ""))
 # 月度趋势: numbers only, for whoever sees the organization; its Excel with the export right.
-register("reports:trends", perm="view_scope", url=lambda org: reverse("reports:trends") + f"?org={org.pk}")
+register(
+    "reports:trends", perm=perms.VIEW_SCOPE, url=lambda org: reverse("reports:trends") + f"?org={org.pk}"
+)
 register(
     "reports:trends_xlsx", perm=EXPORT, url=lambda org: reverse("reports:trends_xlsx") + f"?org={org.pk}"
 )

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-from lianxin import access
+from lianxin import access, perms
 from members import codes
 from members.models import Member
 from reports import pdf
@@ -15,7 +15,7 @@ def member_card_pdf(request, pk):
     member = access.get_or_404(
         request.user, access.VIEW, Member.objects.select_related("organization"), pk=pk
     )
-    access.require(request.user, "manage_members", member)
+    access.require(request.user, perms.MANAGE_MEMBERS, member)
     url = codes.public_url(request, codes.member_code_path(codes.member_code(member)))
     content = pdf.member_card_pdf(member, codes.card_posts(member.organization), url)
     response = HttpResponse(content, content_type="application/pdf")

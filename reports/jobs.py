@@ -13,14 +13,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.jobs.registry import Outcome, counted, register
 from members.models import Member
 from reports import builders, pdf, submissions, xlsx
 from tracing.models import CaseStatus, LostContactCase
 from tracing.queries import cases_visible_to
 
-EXPORT = "export_reports"
+EXPORT = perms.EXPORT_REPORTS
 ZIP = "application/zip"
 ROSTER_TITLE = "失联党员名册"
 REGISTER_TITLE = "经查找仍然无法取得联系党员登记表"

@@ -8,10 +8,13 @@ from lianxin.models import Organization
 from lianxin.storage import private_storage
 
 
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已上报"
+    RETURNED = "returned", "已退回"
+
+
 class Submission(models.Model):
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "已上报"
-        RETURNED = "returned", "已退回"
+    Status = SubmissionStatus
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="submissions", verbose_name="填报单位"
@@ -46,7 +49,7 @@ class Submission(models.Model):
             # One standing 名册 per unit and date; a returned one may be submitted again.
             models.UniqueConstraint(
                 fields=["organization", "as_of"],
-                condition=models.Q(status="submitted"),
+                condition=models.Q(status=SubmissionStatus.SUBMITTED),
                 name="one_submitted_roster_per_date",
             )
         ]

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from disposition.models import ACTIVE, Disposition, DispositionStatus, DispositionStep
+from disposition.models import ACTIVE, Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome
 from lianxin.models import Organization
 from members.models import ContactStatus, Member
@@ -123,7 +123,7 @@ def _disposition_counts(day):
     开除党籍 is recorded from a decision, never routed, so it never waits."""
     cutoff = day - timedelta(days=STAGE_DAYS)
     refused_later = DispositionStep.objects.filter(
-        disposition=OuterRef("pk"), decision="disagree", decided_on__gt=day
+        disposition=OuterRef("pk"), decision=Decision.DISAGREE, decided_on__gt=day
     )
     step_lately = DispositionStep.objects.filter(
         disposition=OuterRef("pk"), decided_on__gte=cutoff, decided_on__lte=day

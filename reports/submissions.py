@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from lianxin import perms
 from lianxin.jobs.registry import counted
 from lianxin.models import Organization
 from lianxin.service import service
@@ -29,7 +30,7 @@ def parent_of(submission):
     return Organization.objects.filter(path=path).first() if path else None
 
 
-@service(perm="export_reports", on="organization")
+@service(perm=perms.EXPORT_REPORTS, on="organization")
 @transaction.atomic
 def submission_submit(*, organization, as_of, acting_user, progress=None):
     """Freeze the subtree's 名册 for `as_of` (on the worker for a big subtree: `progress(done, total)`)."""
@@ -68,7 +69,7 @@ def submission_submit(*, organization, as_of, acting_user, progress=None):
     return submission
 
 
-@service(perm=("review_committee", "approve_department"), on=lambda kw: parent_of(kw["submission"]))
+@service(perm=(perms.REVIEW_COMMITTEE, perms.APPROVE_DEPARTMENT), on=lambda kw: parent_of(kw["submission"]))
 @transaction.atomic
 def submission_return(*, submission, reason, acting_user):
     submission = Submission.objects.select_for_update().select_related("organization").get(pk=submission.pk)

@@ -13,13 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.models import Organization
 from lianxin.replica import report_reads
 from reports import snapshots, xlsx
 from reports.trends import COLUMNS, chart_data, table, trend_rows
 
-EXPORT = "export_reports"
+EXPORT = perms.EXPORT_REPORTS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADINGS = [heading for _field, heading, _chart in COLUMNS]
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access, actions, dates
+from lianxin import access, actions, dates, perms
 from lianxin.disclosure import disclosure_record
 from lianxin.jobs.services import is_big
 from lianxin.models import Disclosure, Organization, OrgKind
@@ -25,7 +25,7 @@ from reports.layout import REMARKS, TITLE, column_title, header_html_rows
 from reports.models import Submission
 from tracing.queries import cases_visible_to
 
-EXPORT = "export_reports"
+EXPORT = perms.EXPORT_REPORTS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

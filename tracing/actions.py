@@ -2,14 +2,15 @@
 
 from django.urls import reverse
 
+from lianxin import perms
 from lianxin.actions import register
 from members.models import PartyStatus
 from tracing.corrections import correctable
 from tracing.models import CaseStatus, LostContactCase
 from tracing.queries import can_see_case
 
-LOG = "log_search"
-COMMITTEE = "review_committee"
+LOG = perms.LOG_SEARCH
+COMMITTEE = perms.REVIEW_COMMITTEE
 # 党籍 statuses a search may be opened for (tracing.services.case_open refuses the others).
 SEARCHABLE = (PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.dates import formfield as ranged_formfield
 from lianxin.models import Organization
 from lianxin.pages import form_page
@@ -46,7 +46,7 @@ def census_list(request):
         periods = periods.filter(own | Q(organization__path__in=paths))
 
     def save(data):
-        access.require(request.user, "export_reports", data["organization"])  # the unit chosen
+        access.require(request.user, perms.EXPORT_REPORTS, data["organization"])  # the unit chosen
         return services.census_open(acting_user=request.user, **data)
 
     return form_page(

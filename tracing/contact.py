@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxin import perms
 from lianxin.service import service
 from members.models import ContactKind
 from members.rollcall import OpenSearch
@@ -38,7 +39,7 @@ def _at(day):
     return min(moment, timezone.now())
 
 
-@service(perm="log_search", on="case")
+@service(perm=perms.LOG_SEARCH, on="case")
 @transaction.atomic
 def case_contact_record(*, case, on, kind, note, close, acting_user):
     attempt, _record = _contact_on_case(case, on, kind, note, close, acting_user)
@@ -95,7 +96,7 @@ def open_for(member_ids):
     }
 
 
-@service(perm="log_search", on="member")
+@service(perm=perms.LOG_SEARCH, on="member")
 def record_presence(*, member, activity, acting_user):
     """Runs inside the roll call (members.services.activity_record), whose right was checked."""
     case = LostContactCase.objects.filter(member=member, status=CaseStatus.OPEN).first()
@@ -112,7 +113,7 @@ def record_presence(*, member, activity, acting_user):
     )
 
 
-@service(perm="log_search", on="member")
+@service(perm=perms.LOG_SEARCH, on="member")
 def record_contact(*, member, on, kind, note, close, acting_user):
     """tracing's side of members.rollcall.record_contact: the contact goes to the open case (a
     confirmed 成员自报 becomes an attempt with the channel 本人自报). Runs inside the confirming

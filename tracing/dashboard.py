@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, actions, listfilters
+from lianxin import access, actions, listfilters, perms
 from lianxin.dashboard import Panel, count_and_first
 from tracing.listfilters import LIST, lost_without_case
 
@@ -45,7 +45,7 @@ def panels(user):
         **{key: Count("pk", filter=listfilters.q(LIST, key, user, today)) for key in keys}
     )
     # The committee does the second search: for it, that list is waiting on it.
-    second_rank = 15 if access.has_any(user, "review_committee") else 55
+    second_rank = 15 if access.has_any(user, perms.REVIEW_COMMITTEE) else 55
     return [
         Panel(
             "待答复的协查请求",

@@ -17,13 +17,12 @@ from lianxin.models import Organization, Post, Role
 from members import demo as members_demo
 from members.models import Member
 from tracing import services
-from tracing.models import AttemptResult, CaseStatus, CensusPeriod, LostContactCase
+from tracing.models import AttemptResult, CaseStatus, CensusPeriod, Channel, LostContactCase
 
 TEXTS = members_demo.TEXTS
+# A story's "result" (fixtures/demo) names how its case ended.
 RESULTS = {
-    "contacted": CaseStatus.CONTACTED,
-    "deceased": CaseStatus.DECEASED,
-    "unreachable": CaseStatus.UNREACHABLE,
+    status.value: status for status in (CaseStatus.CONTACTED, CaseStatus.DECEASED, CaseStatus.UNREACHABLE)
 }
 
 
@@ -104,7 +103,7 @@ def _second_search(case, committee_user, done_on):
     services.attempt_log(
         case=case,
         acting_user=committee_user,
-        channel="police",
+        channel=Channel.POLICE,
         process=process,
         witness="县公安局户籍科",
         result=AttemptResult.NO_TRACE,
@@ -143,7 +142,7 @@ def run_story(story, today):
             _second_search(case, reviewer(branch), members_demo.ago(spec["second_search"], today))
         if "assist" in spec:
             _assist(case, spec["assist"], secretary, today)
-        if story.get("resumes") and spec["result"] == "contacted":
+        if story.get("resumes") and RESULTS[spec["result"]] == CaseStatus.CONTACTED:
             # Found again, the member is back at the branch's activities and pays dues.
             members_demo.resume(member, secretary, today, closed_on)
 

@@ -7,6 +7,7 @@ from lianxin import dates
 from lianxin.textlimits import BOX, LOG_ROW, NOTE
 from members.models import RECORDED_KINDS
 from tracing.models import AttemptResult, CaseStatus, Channel, LossReason
+from tracing.queries import LostBand
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -189,3 +190,19 @@ def _organization_label(org, parents):
 
 class AssistanceAnswerForm(forms.Form):
     text = forms.CharField(label="协查结果", widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE)
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters, read from the query string: a value that is not valid is
+    ignored (the field is left out of `filters()`), never an error."""
+
+    q = forms.CharField(required=False)
+    status = forms.ChoiceField(required=False, choices=CaseStatus.choices)
+    band = forms.ChoiceField(required=False, choices=LostBand.choices)
+    reason = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+    org = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+
+    def filters(self):
+        """The valid, non-empty filters: {name: cleaned value}."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}

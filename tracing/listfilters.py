@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from lianxin import access
 from lianxin.listfilters import register, register_list, rows
+from members.models import PartyStatus
 from members.status import lost_threshold
 from tracing.models import AssistanceRequest, CaseStatus
 from tracing.queries import cases_visible_to
@@ -16,9 +17,10 @@ SEARCHING = [CaseStatus.OPEN, CaseStatus.UNREACHABLE]
 
 def lost_no_case(user, today):
     """失联 today (over six months since the last contact) and no case searching for them."""
-    return Q(party_status__in=["normal", "correction"], last_contact_on__lt=lost_threshold(today)) & ~Q(
-        cases__status__in=SEARCHING
-    )
+    return Q(
+        party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION],
+        last_contact_on__lt=lost_threshold(today),
+    ) & ~Q(cases__status__in=SEARCHING)
 
 
 def lost_without_case(user):

@@ -61,7 +61,7 @@ class LostContactCase(models.Model):
         indexes = [models.Index(fields=["status", "-opened_on", "-id"], name="case_list_order_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=models.Q(status="open"), name="one_open_case_per_member"
+                fields=["member"], condition=models.Q(status=CaseStatus.OPEN), name="one_open_case_per_member"
             )
         ]
 
@@ -75,6 +75,15 @@ class LostContactCase(models.Model):
     @property
     def is_open(self):
         return self.status == CaseStatus.OPEN
+
+    @property
+    def is_unreachable(self):
+        return self.status == CaseStatus.UNREACHABLE
+
+    @property
+    def awaiting_second_search(self):
+        """ "确实无法取得联系" but the committee has not finished its second search (登记表)."""
+        return self.is_unreachable and not self.second_search_done_on
 
 
 class Channel(models.TextChoices):

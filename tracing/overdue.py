@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
+from lianxin import perms
 from lianxin.models import TIER_BRANCH, TIER_COMMITTEE, TIER_DEPARTMENT
 from lianxin.overdue import Clock, Line, Rule, limit, register
 from members.models import Member, PartyStatus
@@ -12,7 +13,7 @@ from members.status import lost_threshold
 from tracing.models import CaseStatus, LostContactCase, SearchAttempt
 
 ACTIVE = [PartyStatus.NORMAL, PartyStatus.CORRECTION]
-LOG = "log_search"
+LOG = perms.LOG_SEARCH
 
 
 def lost_rows(today):
@@ -122,7 +123,7 @@ register(
         key="second_search",
         title="党委再次查找",
         tier=TIER_COMMITTEE,
-        perm="review_committee",
+        perm=perms.REVIEW_COMMITTEE,
         escalate_to=TIER_DEPARTMENT,
         source="登记表填表说明 1（党（工）委再次深入查找）；30 天不在种子文件中",
         queryset=second_search_rows,

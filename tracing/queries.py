@@ -7,12 +7,14 @@ organization asked their organization to help with (and nothing else of that bra
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from lianxin import access, request_state
-from members.status import duration_text
-from tracing.models import AssistanceRequest, CaseStatus, Channel, LostContactCase
+from lianxin.models import Organization
+from members.status import add_months, duration_text
+from tracing.models import AssistanceRequest, Channel, LostContactCase, SearchAttempt
 
 
 def assisted_case_ids(user):
@@ -48,6 +50,47 @@ def is_helper_only(user, case):
     return not access.can(user, access.VIEW, case)
 
 
+class LostBand(models.TextChoices):
+    """与党组织失去联系时间, the case list's bands."""
+
+    UNDER_ONE_YEAR = "lt1", "不满1年"
+    ONE_TO_TWO_YEARS = "1to2", "1至2年"
+    OVER_TWO_YEARS = "gt2", "2年以上"
+
+
+def lost_band_q(band, today):
+    year_ago, two_years_ago = add_months(today, -12), add_months(today, -24)
+    return {
+        LostBand.UNDER_ONE_YEAR: Q(lost_since__gt=year_ago),
+        LostBand.ONE_TO_TWO_YEARS: Q(lost_since__lte=year_ago, lost_since__gt=two_years_ago),
+        LostBand.OVER_TWO_YEARS: Q(lost_since__lte=two_years_ago),
+    }[band]
+
+
+def filter_cases(cases, user, filters, today):
+    """`cases` narrowed by the case list's filters (CaseFilterForm.filters()); a unit outside
+    the user's scope is 404."""
+    if "q" in filters:
+        cases = cases.filter(member__name__contains=filters["q"])
+    if "status" in filters:
+        cases = cases.filter(status=filters["status"])
+    if "band" in filters:
+        cases = cases.filter(lost_band_q(filters["band"], today))
+    if "reason" in filters:
+        cases = cases.filter(reason=filters["reason"])
+    if "org" in filters:
+        branch = access.get_or_404(user, access.VIEW, Organization.objects.all(), pk=filters["org"])
+        cases = cases.filter(organization__path__startswith=branch.path)
+    return cases
+
+
+def attempt_counts(cases):
+    """{case pk: number of search attempts} for these rows only: a GROUP BY over the whole scope
+    made the paginator's count scan every search attempt of a province."""
+    rows = SearchAttempt.objects.filter(case__in=[c.pk for c in cases]).values_list("case")
+    return dict(rows.annotate(n=Count("pk")).values_list("case", "n"))
+
+
 @dataclass
 class CaseSummary:
     """What an approver reads before deciding: the search log in numbers (tracing/_case_summary.html)."""
@@ -63,7 +106,7 @@ class CaseSummary:
     @property
     def awaiting_second_search(self):
         """ "确实无法取得联系" but the committee has not finished its second search (登记表)."""
-        return self.case.status == CaseStatus.UNREACHABLE and not self.case.second_search_done_on
+        return self.case.awaiting_second_search
 
 
 def case_summary(case):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lianxin import perms
 from lianxin.posts import delegated_post
 from lianxin.service import service
 from members.models import Member, PartyStatus
@@ -21,8 +22,8 @@ from tracing.models import (
     SearchAttempt,
 )
 
-LOG = "log_search"
-COMMITTEE = "review_committee"  # the committee's second search of unreachable cases
+LOG = perms.LOG_SEARCH
+COMMITTEE = perms.REVIEW_COMMITTEE  # the committee's second search of unreachable cases
 
 ATTACHMENT_TYPES = {
     ".jpg": b"\xff\xd8\xff",
@@ -250,7 +251,7 @@ def assistance_answer(*, request, text, acting_user):
     return request
 
 
-@service(perm="export_reports", on="organization")
+@service(perm=perms.EXPORT_REPORTS, on="organization")
 @transaction.atomic
 def census_open(*, organization, name, starts_on, ends_on, acting_user):
     """排查: the organization searches its subtree between two dates (its 名册 is as of the end)."""

@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from lianxin.synthetic import copy_rows
 from members.models import ContactStatus, Member
-from tracing.models import LostContactCase, SearchAttempt
+from tracing.models import AttemptResult, CaseStatus, Channel, LostContactCase, SearchAttempt
 
-STATUSES = ["open", "contacted", "unreachable", "unreachable"]
-CHANNELS = ["phone", "relatives", "police"]
+STATUSES = [
+    s.value for s in (CaseStatus.OPEN, CaseStatus.CONTACTED, CaseStatus.UNREACHABLE, CaseStatus.UNREACHABLE)
+]
+CHANNELS = [c.value for c in (Channel.PHONE, Channel.RELATIVES, Channel.POLICE)]
 CASE_FIELDS = ["member_id", "organization_id", "opened_on", "opened_by_id", "lost_since", "reason"]
 CASE_FIELDS += ["status", "closed_on", "findings"]
 ATTEMPT_FIELDS = ["case_id", "searched_at", "searcher_id", "searcher_name", "channel", "process"]
@@ -57,7 +59,7 @@ def build(ctx):
                 CHANNELS[j],
                 "查找过程（基准数据）",
                 "证明人",
-                "no_trace",
+                AttemptResult.NO_TRACE.value,
                 False,
                 "",
                 "",

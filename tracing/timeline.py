@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from lianxin import access
 from members.timeline import Entry, person
-from tracing.models import CaseStatus, LostContactCase, SearchAttempt
+from tracing.models import AttemptResult, CaseStatus, LostContactCase, SearchAttempt
 
 CLOSED_TONE = {CaseStatus.CONTACTED: "ok", CaseStatus.UNREACHABLE: "danger", CaseStatus.DECEASED: ""}
 
@@ -56,5 +56,5 @@ def entries(member, user):
             reverse("tracing:case_detail", args=[attempt.case_id]) + f"#attempt-{attempt.pk}",
             attempt.searcher_name,
             attempt.searched_at,
-            "ok" if attempt.result == "contacted" else "",
+            "ok" if attempt.result == AttemptResult.CONTACTED else "",
         )

@@ -2,34 +2,32 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxin import access, actions, listfilters
-from lianxin.models import Organization
 from lianxin.pages import form_page
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
 from members.models import Member
-from members.status import add_months
 from tracing import services
 from tracing.closing import close_conditions, contacted_attempt
 from tracing.corrections import attempt_to_correct, correction_initial, mark_corrections
 from tracing.forms import (
     AttemptForm,
     CaseEditForm,
+    CaseFilterForm,
     CloseForm,
     OpenCaseForm,
     SecondSearchForm,
 )
-from tracing.models import CaseStatus, Channel, LossReason, SearchAttempt
+from tracing.models import CaseStatus, Channel, LossReason
 from tracing.periods import case_lost_period
-from tracing.queries import cases_visible_to, is_helper_only
+from tracing.queries import LostBand, attempt_counts, cases_visible_to, filter_cases, is_helper_only
 
-LOG = "log_search"
 CASES = "tracing:case_list"
 
 
@@ -45,61 +43,33 @@ def _case_or_404(request, pk, perm=access.VIEW):
 
 
 def case_list(request):
+    today = timezone.localdate()
     cases = listfilters.base(CASES, request.user)  # cases_visible_to
     # ?due= a named filter: exactly the rows the 工作台's panel counts (tracing/listfilters.py)
     due = listfilters.get(CASES, request.GET.get(listfilters.PARAM, ""))
     if due:
-        cases = cases.filter(due.q(request.user, timezone.localdate()))
-    q = request.GET.get("q", "").strip()
-    if q:
-        cases = cases.filter(member__name__contains=q)
-    status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    band = request.GET.get("band", "")
-    today = timezone.localdate()
-    if band == "lt1":  # 与党组织失去联系时间: under a year, one to two years, over two years
-        cases = cases.filter(lost_since__gt=add_months(today, -12))
-    elif band == "1to2":
-        cases = cases.filter(lost_since__lte=add_months(today, -12), lost_since__gt=add_months(today, -24))
-    elif band == "gt2":
-        cases = cases.filter(lost_since__lte=add_months(today, -24))
-    reason = request.GET.get("reason", "")
-    if reason.isdigit():
-        cases = cases.filter(reason=int(reason))
-    org = request.GET.get("org", "")
-    if org.isdigit():
-        branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=org)
-        cases = cases.filter(organization__path__startswith=branch.path)
+        cases = cases.filter(due.q(request.user, today))
+    filters = CaseFilterForm(request.GET).filters()
+    cases = filter_cases(cases, request.user, filters, today)
     page = paginate(request, cases.order_by("status", "-opened_on", "-pk"))
-    # Attempts are counted for the page's rows only: a GROUP BY over the whole scope made the
-    # paginator's count scan every search attempt of a province.
-    counts = dict(
-        SearchAttempt.objects.filter(case__in=[c.pk for c in page.object_list])
-        .values_list("case")
-        .annotate(n=Count("pk"))
-        .values_list("case", "n")
-    )
-    today = timezone.localdate()
+    counts = attempt_counts(page.object_list)
     for case in page.object_list:
         case.duration = case_lost_period(case, today).text
         case.attempt_count = counts.get(case.pk, 0)
-    branches = filter_choices(request.user)
+    chosen = {name: request.GET.get(name, "") for name in ("status", "band", "reason", "org")}
     return render(
         request,
         "tracing/case_list.html",
         {
             "page": page,
-            "q": q,
-            "status": status,
+            "q": filters.get("q", ""),
+            **chosen,
             "due": due,
             "dues": listfilters.choices(CASES),
-            "reason": reason,
-            "band": band,
-            "org": org,
             "statuses": CaseStatus.choices,
+            "bands": LostBand.choices,
             "reasons": LossReason.choices,
-            "branches": branches,
+            "branches": filter_choices(request.user),
             "query": query_without_page(request),
         },
     )

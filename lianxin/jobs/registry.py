@@ -1,7 +1,7 @@
 """The kinds of long work. Each app registers its own in its `jobs.py`, discovered at start-up like
 Django's `admin.py`, so the core never names an app:
 
-    register("roster", label="失联党员名册", perm="export_reports", run=run_roster)
+    register("roster", label="失联党员名册", perm=perms.EXPORT_REPORTS, run=run_roster)
 
 `run(job, output, progress)` does the work for `job` (its `organization`, `user`, `params`),
 writes the file into `output` (a binary temporary file) and reports `progress(done, total)` as it
@@ -12,6 +12,8 @@ logged for the administrator and the user reads a general message.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from lianxin import perms
 
 INTERRUPTED = "任务中断，请重新导出。"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +38,7 @@ class JobKind:
     key: str
     label: str
     run: Callable
-    perm: str = "export_reports"  # checked on the job's organization to start it and to download
+    perm: str = perms.EXPORT_REPORTS  # checked on the job's organization to start it and to download
     suffix: str = ".xlsx"
     content_type: str = XLSX
     # The file holds full 身份证号 and phone numbers: each download is recorded as a Disclosure.

@@ -23,7 +23,7 @@ def job_list(request):
     return render(
         request,
         "lianxin/jobs/job_list.html",
-        {"page": page, "rows": rows, "query": query_without_page(request)},
+        {"page": page, "rows": rows, "query": query_without_page(request), "JobStatus": JobStatus},
     )
 
 
@@ -60,6 +60,7 @@ def job_detail(request, pk):
             "kind_label": registry.label(job.kind),
             "back": registry.back_link(job),
             "status": job.shown_status(),
+            "JobStatus": JobStatus,
             "downloadable": job.downloadable(),
         },
     )

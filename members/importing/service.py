@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from lianxin import counters
+from lianxin import counters, perms
 from lianxin.audit import acting_as
 from lianxin.models import Organization, OrgKind
 from lianxin.service import REFUSED, service
@@ -123,7 +123,7 @@ def _member_from(data, today):
     return member
 
 
-@service(perm="manage_members", on="org")
+@service(perm=perms.MANAGE_MEMBERS, on="org")
 def import_file(*, path, filename, org, acting_user, dry_run=False, progress=None):
     with tempfile.TemporaryFile() as spool:
         report, existing = check(path, filename, org, progress=progress, spool=spool)
@@ -211,7 +211,7 @@ def last_batch(user):
     )
 
 
-@service(perm="manage_members", on="batch")
+@service(perm=perms.MANAGE_MEMBERS, on="batch")
 @transaction.atomic
 def rollback(*, batch, acting_user):
     """Undo an import: only the records it created or changed, and only if nothing touched them since."""

@@ -54,9 +54,9 @@ def _text(value, limit=None):
 
 def _gender(value):
     text = _text(value)
-    if text in ("男", "男性"):
+    if text in (Gender.MALE, "男性"):
         return Gender.MALE
-    if text in ("女", "女性"):
+    if text in (Gender.FEMALE, "女性"):
         return Gender.FEMALE
     raise ValueError("性别应为“男”或“女”")
 

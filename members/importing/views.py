@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lianxin import access, actions
+from lianxin import access, actions, perms
 from lianxin.jobs.models import JobStatus
 from lianxin.jobs.services import is_big, job_start
 from lianxin.models import Organization
@@ -19,7 +19,7 @@ from members.importing.parsing import FileError
 from members.importing.report import write_rejected
 from members.jobs import done_message
 
-MANAGE = "manage_members"
+MANAGE = perms.MANAGE_MEMBERS
 MAX_BYTES = 50 * 1024 * 1024
 
 

@@ -4,7 +4,7 @@ per-object grants."""
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.models import Organization, Post
 from members.models import Member
 from reports.bench.measure import measure, measure_rounds
@@ -76,17 +76,17 @@ def scope_rows(user, total, runs):
 
     def scoped():
         access.forget(user)  # include the grants query, as in a fresh request
-        return list(access.scoped(user, "view_scope", Member.objects.all()).order_by("id")[:50])
+        return list(access.scoped(user, perms.VIEW_SCOPE, Member.objects.all()).order_by("id")[:50])
 
     def by_path():
         # What scoped() does when the tree has other roots: the indexed path-prefix join.
         access.forget(user)
-        (path,) = access.granted_paths(user, "view_scope")
+        (path,) = access.granted_paths(user, perms.VIEW_SCOPE)
         return list(Member.objects.filter(organization__path__startswith=path).order_by("id")[:50])
 
     ours, prefix = measure(scoped, runs=runs), measure(by_path, runs=runs)
     # The naive alternative: a grant per organization node, resolved by guardian.
-    perm = Permission.objects.get(codename="view_scope", content_type__app_label="lianxin")
+    perm = Permission.objects.get(codename=perms.VIEW_SCOPE, content_type__app_label="lianxin")
     naive_user, _ = get_user_model().objects.get_or_create(username="bench_naive")
     if not OrganizationUserPermission.objects.filter(user=naive_user).exists():
         OrganizationUserPermission.objects.bulk_create(
@@ -99,7 +99,11 @@ def scope_rows(user, total, runs):
 
     def naive():
         orgs = get_objects_for_user(
-            naive_user, "lianxin.view_scope", Organization, accept_global_perms=False, with_superuser=False
+            naive_user,
+            perms.qualified(perms.VIEW_SCOPE),
+            Organization,
+            accept_global_perms=False,
+            with_superuser=False,
         )
         return list(Member.objects.filter(organization__in=orgs).order_by("id")[:50])
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disposition.models import Disposition
-from lianxin import access
+from lianxin import access, perms
 from lianxin.demo import DEMO_LOGINS
 from members.models import Member
 from tests.e2e.conftest import ARTIFACTS, Session
@@ -71,7 +71,7 @@ def pages_for(user, world):
     disposition = access.scoped(user, access.VIEW, Disposition.objects.order_by("status", "pk")).first()
     if member:
         pages.append(("member", reverse("members:member_detail", args=[member.pk])))
-        if access.can(user, "manage_members", member):
+        if access.can(user, perms.MANAGE_MEMBERS, member):
             pages.append(("member-edit", reverse("members:member_edit", args=[member.pk])))
     if case:
         pages.append(("case", reverse("tracing:case_detail", args=[case.pk])))

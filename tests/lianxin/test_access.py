@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.models import Organization, Role
 from lianxin.posts import post_assign, post_end, post_hand_over
 from tests.conftest import ORG
@@ -29,7 +29,9 @@ EXPECTED_SCOPE = {
 @pytest.mark.parametrize("username", EXPECTED_SCOPE)
 def test_scoped_matches_subtree(world, username):
     user = world.users[username]
-    seen = set(access.scoped(user, "view_scope", Organization.objects.all()).values_list("code", flat=True))
+    seen = set(
+        access.scoped(user, perms.VIEW_SCOPE, Organization.objects.all()).values_list("code", flat=True)
+    )
     assert seen == EXPECTED_SCOPE[username]
 
 
@@ -38,8 +40,8 @@ def test_can_and_has_perm_agree_with_scope(world, username):
     user = get_user_model().objects.get(username=username)  # fresh object: no cached grants
     for code, org in world.orgs.items():
         inside = code in EXPECTED_SCOPE[username]
-        assert access.can(user, "view_scope", org) is inside, code
-        assert user.has_perm("lianxin.view_scope", org) is inside, code
+        assert access.can(user, perms.VIEW_SCOPE, org) is inside, code
+        assert user.has_perm(perms.qualified(perms.VIEW_SCOPE), org) is inside, code
 
 
 @pytest.mark.parametrize("username", EXPECTED_SCOPE)
@@ -69,12 +71,12 @@ def test_rights_are_per_permission(world, org):
     branch = world.users["branch_a1"]
     committee = world.users["committee_a"]
     county = world.users["county"]
-    assert access.can(branch, "decide_branch", org("branch_a1"))
-    assert not access.can(branch, "review_committee", org("branch_a1"))
-    assert access.can(committee, "review_committee", org("branch_a1"))
-    assert not access.can(committee, "approve_department", org("branch_a1"))
-    assert access.can(county, "approve_department", org("branch_a1"))
-    assert not access.can(county, "manage_members", org("branch_a1"))
+    assert access.can(branch, perms.DECIDE_BRANCH, org("branch_a1"))
+    assert not access.can(branch, perms.REVIEW_COMMITTEE, org("branch_a1"))
+    assert access.can(committee, perms.REVIEW_COMMITTEE, org("branch_a1"))
+    assert not access.can(committee, perms.APPROVE_DEPARTMENT, org("branch_a1"))
+    assert access.can(county, perms.APPROVE_DEPARTMENT, org("branch_a1"))
+    assert not access.can(county, perms.MANAGE_MEMBERS, org("branch_a1"))
 
 
 def test_unknown_permission_is_an_error(world):
@@ -85,17 +87,17 @@ def test_unknown_permission_is_an_error(world):
 def test_anonymous_sees_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
-    assert not access.scoped(AnonymousUser(), "view_scope", Organization.objects.all()).exists()
-    assert not access.can(AnonymousUser(), "view_scope", world.root)
+    assert not access.scoped(AnonymousUser(), perms.VIEW_SCOPE, Organization.objects.all()).exists()
+    assert not access.can(AnonymousUser(), perms.VIEW_SCOPE, world.root)
 
 
 def test_user_without_post_sees_nothing(world):
     nobody = get_user_model().objects.create_user("nobody", password="x-very-long-pass")
-    assert not access.scoped(nobody, "view_scope", Organization.objects.all()).exists()
+    assert not access.scoped(nobody, perms.VIEW_SCOPE, Organization.objects.all()).exists()
 
 
 def test_superuser_sees_everything(world):
-    assert access.scoped(world.admin, "view_scope", Organization.objects.all()).count() == len(world.orgs)
+    assert access.scoped(world.admin, perms.VIEW_SCOPE, Organization.objects.all()).count() == len(world.orgs)
 
 
 def test_group_grant_is_inherited(world, org):
@@ -103,11 +105,11 @@ def test_group_grant_is_inherited(world, org):
     from guardian.shortcuts import assign_perm
 
     group = Group.objects.create(name="督查组")
-    assign_perm("lianxin.view_scope", group, org("committee_b"))
+    assign_perm(perms.qualified(perms.VIEW_SCOPE), group, org("committee_b"))
     inspector = get_user_model().objects.create_user("inspector", password="x-very-long-pass")
     inspector.groups.add(group)
-    assert access.can(inspector, "view_scope", org("branch_b2"))
-    assert not access.can(inspector, "view_scope", org("branch_a1"))
+    assert access.can(inspector, perms.VIEW_SCOPE, org("branch_b2"))
+    assert not access.can(inspector, perms.VIEW_SCOPE, org("branch_a1"))
 
 
 def test_post_ending_removes_access_and_hand_over_gives_it(world, org):
@@ -116,16 +118,16 @@ def test_post_ending_removes_access_and_hand_over_gives_it(world, org):
     new = get_user_model().objects.create_user("new_secretary", password="x-very-long-pass")
     post_hand_over(post=post, to_user=new)
     old = get_user_model().objects.get(pk=old.pk)
-    assert not access.can(old, "view_scope", org("branch_a2"))
-    assert access.can(new, "decide_branch", org("branch_a2"))
+    assert not access.can(old, perms.VIEW_SCOPE, org("branch_a2"))
+    assert access.can(new, perms.DECIDE_BRANCH, org("branch_a2"))
 
 
 def test_a_second_post_keeps_the_first_posts_rights(world, org):
     user = world.users["branch_a1"]
     extra = post_assign(user=user, organization=org("branch_b2"), title="委员", role=Role.OBSERVER)
     access.forget(user)
-    assert access.can(user, "view_scope", org("branch_b2"))
+    assert access.can(user, perms.VIEW_SCOPE, org("branch_b2"))
     post_end(post=extra)
     access.forget(user)
-    assert not access.can(user, "view_scope", org("branch_b2"))
-    assert access.can(user, "manage_members", org("branch_a1"))
+    assert not access.can(user, perms.VIEW_SCOPE, org("branch_b2"))
+    assert access.can(user, perms.MANAGE_MEMBERS, org("branch_a1"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from disposition import services as chain
 from disposition.outcomes import Outcome
-from lianxin import access, todo
+from lianxin import access, perms, todo
 from lianxin.clock import add_months
 from lianxin.delegations import delegation_create, delegation_end, sync_delegation_grants
 from lianxin.digest import compose
@@ -109,28 +109,28 @@ def _delegate(world, deputy, starts_on=None, days=7):
 
 def test_a_delegate_gets_the_posts_work_and_rights_for_the_period(world, deputy):
     work = open_work(world, A1)
-    assert not access.can(fresh(deputy), "log_search", world.orgs[A1])
+    assert not access.can(fresh(deputy), perms.LOG_SEARCH, world.orgs[A1])
     assert not work & keys(deputy)
     delegation = _delegate(world, deputy)
-    assert access.can(fresh(deputy), "decide_branch", world.orgs[A1])
+    assert access.can(fresh(deputy), perms.DECIDE_BRANCH, world.orgs[A1])
     entries = [e for e in todo.entries_for(fresh(deputy), timezone.localdate()) if e.item.key in work]
     assert {e.item.key for e in entries} == work
     assert all(e.on_behalf_of.user == world.users["branch_a1"] for e in entries)
     digest = next(d for d in compose(timezone.localdate()) if d.user == deputy)
     assert "代刘桂兰（城关镇东街社区党支部书记）办理" in digest.text()
     delegation_end(delegation=delegation, acting_user=world.users["branch_a1"])
-    assert not access.can(fresh(deputy), "log_search", world.orgs[A1])
+    assert not access.can(fresh(deputy), perms.LOG_SEARCH, world.orgs[A1])
     assert not work & keys(deputy)
 
 
 def test_the_daily_job_starts_and_ends_delegations(world, deputy):
     tomorrow = timezone.localdate() + DAY
     _delegate(world, deputy, starts_on=tomorrow, days=2)
-    assert not access.can(fresh(deputy), "manage_members", world.orgs[A1])
+    assert not access.can(fresh(deputy), perms.MANAGE_MEMBERS, world.orgs[A1])
     sync_delegation_grants(today=tomorrow)
-    assert access.can(fresh(deputy), "manage_members", world.orgs[A1])
+    assert access.can(fresh(deputy), perms.MANAGE_MEMBERS, world.orgs[A1])
     sync_delegation_grants(today=tomorrow + 3 * DAY)
-    assert not access.can(fresh(deputy), "manage_members", world.orgs[A1])
+    assert not access.can(fresh(deputy), perms.MANAGE_MEMBERS, world.orgs[A1])
 
 
 def test_only_the_holder_or_the_level_above_arranges_a_delegation(world, deputy):

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from lianxin import access
+from lianxin import access, perms
 from lianxin.models import Organization, OrgKind
 
 
@@ -29,7 +29,7 @@ def test_subtree_filter_uses_pattern_index(world):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     crowd_the_tree()
-    qs = access.scoped(world.users["committee_a"], "view_scope", Organization.objects.all())
+    qs = access.scoped(world.users["committee_a"], perms.VIEW_SCOPE, Organization.objects.all())
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         plan = qs.explain()

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lianxin import access, request_state
+from lianxin import access, perms, request_state
 from lianxin.models import Post, Role
 from lianxin.posts import post_assign, post_end
 from lianxin.queries import active_posts
@@ -28,10 +28,10 @@ def test_within_a_request_grants_and_posts_are_read_once(world, org):
     user = fresh("branch_a1")
     with request_state.scope():
         _, first = count_queries(
-            lambda: (access.can(user, "view_scope", org("branch_a1")), active_posts(user))
+            lambda: (access.can(user, perms.VIEW_SCOPE, org("branch_a1")), active_posts(user))
         )
         _, again = count_queries(
-            lambda: (access.can(user, "view_scope", org("branch_a2")), active_posts(user))
+            lambda: (access.can(user, perms.VIEW_SCOPE, org("branch_a2")), active_posts(user))
         )
     assert (first, again) == (2, 0)
 
@@ -39,28 +39,28 @@ def test_within_a_request_grants_and_posts_are_read_once(world, org):
 def test_two_objects_of_one_user_share_the_request_state(world, org):
     one, other = fresh("branch_a1"), fresh("branch_a1")
     with request_state.scope():
-        access.can(one, "view_scope", org("branch_a1"))
-        _, queries = count_queries(lambda: access.can(other, "view_scope", org("branch_a1")))
+        access.can(one, perms.VIEW_SCOPE, org("branch_a1"))
+        _, queries = count_queries(lambda: access.can(other, perms.VIEW_SCOPE, org("branch_a1")))
     assert one is not other and queries == 0
 
 
 def test_outside_a_request_nothing_is_cached(world, org):
     user = fresh("branch_a1")
-    access.can(user, "view_scope", org("branch_a1"))
-    _, queries = count_queries(lambda: access.can(user, "view_scope", org("branch_a1")))
+    access.can(user, perms.VIEW_SCOPE, org("branch_a1"))
+    _, queries = count_queries(lambda: access.can(user, perms.VIEW_SCOPE, org("branch_a1")))
     assert queries == 1
 
 
 def test_a_new_post_in_the_same_request_is_seen_by_the_same_user_object(world, org):
     user = fresh("branch_a1")
     with request_state.scope():
-        assert not access.can(user, "view_scope", org("branch_b2"))
+        assert not access.can(user, perms.VIEW_SCOPE, org("branch_b2"))
         assert [p.organization for p in active_posts(user)] == [org("branch_a1")]
         post = post_assign(user=user, organization=org("branch_b2"), title="委员", role=Role.OBSERVER)
-        assert access.can(user, "view_scope", org("branch_b2"))
+        assert access.can(user, perms.VIEW_SCOPE, org("branch_b2"))
         assert post in active_posts(user)
         post_end(post=post)
-        assert not access.can(user, "view_scope", org("branch_b2"))
+        assert not access.can(user, perms.VIEW_SCOPE, org("branch_b2"))
         assert post not in active_posts(user)
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lianxin import access, request_state
+from lianxin import access, perms, request_state
 from lianxin.models import Organization, OrgKind
 
 
@@ -19,8 +19,8 @@ def grow(parent, n):
 def scoped_list_queries(username):
     user = get_user_model().objects.get(username=username)  # no cached grants
     with request_state.scope(), CaptureQueriesContext(connection) as ctx:  # as in one request
-        list(access.scoped(user, "view_scope", Organization.objects.all()))
-        access.can(user, "view_scope", Organization.objects.first())
+        list(access.scoped(user, perms.VIEW_SCOPE, Organization.objects.all()))
+        access.can(user, perms.VIEW_SCOPE, Organization.objects.first())
     return len(ctx.captured_queries)
 
 

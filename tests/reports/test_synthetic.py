@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from disposition.models import Disposition
-from lianxin import access, counters
+from lianxin import access, counters, perms
 from lianxin.models import Organization, OrgKind
 from lianxin.synthetic import Shape, generate
 from members import idcard
@@ -29,9 +29,9 @@ def test_small_province(db):
 
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench_")}
     members = Member.objects.all()
-    assert access.scoped(users["bench_province"], "view_scope", members).count() == 240
-    assert access.scoped(users["bench_county"], "view_scope", members).count() == 60
-    assert access.scoped(users["bench_branch"], "view_scope", members).count() == 10
+    assert access.scoped(users["bench_province"], perms.VIEW_SCOPE, members).count() == 240
+    assert access.scoped(users["bench_county"], perms.VIEW_SCOPE, members).count() == 60
+    assert access.scoped(users["bench_branch"], perms.VIEW_SCOPE, members).count() == 10
 
 
 def test_small_province_has_history_cases_a_consistent_statistics_table_and_true_counters(db):

@@ -5,6 +5,7 @@ import pytest
 
 from disposition.chain import BY_KEY, RESTORE_STAGES, STAGES, next_stage, stages_for
 from disposition.outcomes import Outcome
+from lianxin import perms
 
 FULL = [
     "branch_committee",
@@ -30,7 +31,7 @@ def test_the_stages_in_the_order_of_the_form():
             "支委会初步处置意见",
             "党支部（盖章）",
             "branch",
-            "decide_branch",
+            perms.DECIDE_BRANCH,
             True,
             False,
             False,
@@ -40,7 +41,7 @@ def test_the_stages_in_the_order_of_the_form():
             "基层党委预审意见",
             "党委（盖章）",
             "committee",
-            "review_committee",
+            perms.REVIEW_COMMITTEE,
             False,
             False,
             False,
@@ -50,7 +51,7 @@ def test_the_stages_in_the_order_of_the_form():
             "上一级党委组织部门对拟劝退、除名处置的预审意见",
             "党委组织部门（盖章）",
             "department",
-            "approve_department",
+            perms.APPROVE_DEPARTMENT,
             False,
             False,
             True,
@@ -60,7 +61,7 @@ def test_the_stages_in_the_order_of_the_form():
             "支部党员大会决议",
             "党支部（盖章）",
             "branch",
-            "decide_branch",
+            perms.DECIDE_BRANCH,
             True,
             True,
             False,
@@ -70,7 +71,7 @@ def test_the_stages_in_the_order_of_the_form():
             "基层党委审核（审批）意见",
             "党委（盖章）",
             "committee",
-            "review_committee",
+            perms.REVIEW_COMMITTEE,
             False,
             False,
             False,
@@ -80,7 +81,7 @@ def test_the_stages_in_the_order_of_the_form():
             "上一级党委组织部门对劝退、除名处置的审批意见",
             "党委组织部门（盖章）",
             "department",
-            "approve_department",
+            perms.APPROVE_DEPARTMENT,
             False,
             False,
             True,

@@ -34,6 +34,7 @@ import reports.submissions
 import tracing.services
 from disposition.models import Decision, DispositionStatus
 from disposition.outcomes import Outcome
+from lianxin import perms
 from lianxin.models import Role
 from lianxin.posts import post_assign
 from lianxin.service import REGISTRY
@@ -572,8 +573,8 @@ def test_a_superuser_holds_no_chain_right_but_reads_the_tree(world):
     from lianxin import access
 
     branch = world.orgs[A1]
-    assert access.can(world.admin, "view_scope", branch)
-    for perm in access.PERMISSIONS - {"view_scope"}:
+    assert access.can(world.admin, perms.VIEW_SCOPE, branch)
+    for perm in access.PERMISSIONS - {perms.VIEW_SCOPE}:
         assert not access.can(world.admin, perm, branch), perm
         assert not access.has_any(world.admin, perm), perm
 

@@ -197,3 +197,32 @@ def test_duration_band_filter(world, org, client_for):
     )
     page = client_for("branch_a1").get(reverse("tracing:case_list"), {"band": "gt2"}).content.decode()
     assert old.member.name in page and "新失联" not in page
+
+
+def test_case_list_filters_narrow_and_bad_values_are_ignored(world, org, client_for):
+    user = world.users["branch_a1"]
+    contacted = CaseFactory(
+        member=MemberFactory(organization=org("branch_a1"), name="已联系甲"),
+        opened_by=user,
+        status=CaseStatus.CONTACTED,
+        reason=LossReason.OTHER,
+    )
+    CaseFactory(member=MemberFactory(organization=org("branch_a1"), name="查找中乙"), opened_by=user)
+    client = client_for("branch_a1")
+
+    def names(params):
+        response = client.get(reverse("tracing:case_list"), params)
+        assert response.status_code == 200
+        page = response.content.decode()
+        return {name for name in ("已联系甲", "查找中乙") if name in page}
+
+    assert names({"status": CaseStatus.CONTACTED}) == {"已联系甲"}
+    assert names({"q": " 查找中 "}) == {"查找中乙"}
+    assert names({"reason": contacted.reason}) == {"已联系甲"}
+    assert names({"org": org("branch_a1").pk, "status": CaseStatus.OPEN}) == {"查找中乙"}
+    # a value that is not one of the choices is ignored, never an error
+    assert names({"status": "nope", "band": "x", "reason": "abc", "org": "-1", "q": "\x00"}) == {
+        "已联系甲",
+        "查找中乙",
+    }
+    assert client.get(reverse("tracing:case_list"), {"org": org("branch_b1").pk}).status_code == 404

@@ -35,3 +35,14 @@ def test_subtree_filter_uses_pattern_index(world):
         plan = qs.explain()
         cursor.execute("RESET enable_seqscan")
     assert "lianxin_org_path_pattern" in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_connections_run_without_jit():
+    """Compiling a 待办 rule's many subqueries took longer than running them (settings.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -49,8 +49,10 @@ def _empty_cache():
 
 
 @pytest.fixture
-def world(db):
-    return _WORLD.build()
+def world(db, request):
+    world, how = _WORLD.build()
+    request.node.user_properties.append(("world", how))
+    return world
 
 
 class _WorldRows:
@@ -71,13 +73,13 @@ class _WorldRows:
 
         if self.rows is not None and self._fingerprint(connection) == self.fingerprint:
             self._insert(connection)
-            return self._world()
+            return self._world(), "replayed"
         before = _table_keys(connection)
         world = seed_base(random.Random(1))
         self.rows, self.codes = _new_rows(connection, before), list(world.orgs)
         self.tables = sorted({t for t, _, _ in self.rows} | {t for t, keys in before.items() if keys})
         self.fingerprint = [(len(before[t]), max(before[t], default=None)) for t in self.tables]
-        return world
+        return world, "seeded"
 
     def _fingerprint(self, connection):
         with connection.cursor() as cursor:
@@ -206,15 +208,24 @@ def _counters_checked(request):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """How much the counter checks added to this run (they run after every service)."""
-    checks, seconds = 0, 0.0
+    """How much the counter checks added to this run (they run after every service), and how
+    many worlds were replayed rather than seeded (the `world` fixture)."""
+    checks, seconds, worlds = 0, 0.0, {"seeded": 0, "replayed": 0}
     for reports in terminalreporter.stats.values():
         for report in reports:
+            if getattr(report, "when", "") != "teardown":
+                continue
             for name, value in getattr(report, "user_properties", ()):
-                if name == "counter_checks" and getattr(report, "when", "") == "teardown":
+                if name == "counter_checks":
                     checks, seconds = checks + value[0], seconds + value[1]
+                elif name == "world":
+                    worlds[value] += 1
     if checks:
         terminalreporter.write_line(f"counter checks after services: {checks}, {seconds:.1f} s in all")
+    if worlds["seeded"]:
+        terminalreporter.write_line(
+            f"worlds: {worlds['seeded']} seeded, {worlds['replayed']} replayed from the rows seeded"
+        )
 
 
 # Fixtures and marks by which a test reaches the database (the `world` fixture needs `db`).

@@ -14,12 +14,15 @@ echo "==> ruff"
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "missing migrations (run: manage.py makemigrations)"; exit 1; }
 
 echo "==> tests on SQLite"
+start=$SECONDS
 env -u DATABASE_URL -u DATABASE_REPLICA_URL $PY -m pytest -n "$WORKERS" -q "$@"
 sqlite_rc=$?
+sqlite_time=$((SECONDS - start))
 
 echo "==> tests on PostgreSQL (with a streaming standby for the reports' reads)"
 source scripts/pg.sh
 trap pg_stop EXIT
+start=$SECONDS
 if pg_start && pg_start_replica; then
   $PY -m pytest -n "$WORKERS" -q -m "not e2e" "$@"
   pg_rc=$?
@@ -28,6 +31,8 @@ else
   pg_rc=1
 fi
 pg_stop
+pg_time=$((SECONDS - start))
 
-echo "SQLite run: exit $sqlite_rc; PostgreSQL run: exit $pg_rc"
+# The times let a slow suite be noticed (the card: the whole `make test` under 20 minutes on 2 cores).
+echo "SQLite run: exit $sqlite_rc, ${sqlite_time}s; PostgreSQL run: exit $pg_rc, ${pg_time}s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$sqlite_rc" = 0 ] && [ "$pg_rc" = 0 ]

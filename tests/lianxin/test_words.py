@@ -56,10 +56,15 @@ def test_codes_are_shown_with_their_labels(world, org, client_for):
 
 
 def test_statistics_drill_down_names_its_column_and_leads_back(world, org, client_for):
-    member = MemberFactory(organization=org("branch_a1"), name="久未联系", last_contact_on=date(2025, 1, 1))
-    CaseFactory(member=member, opened_by=world.users["branch_a1"])
-    client = client_for("committee_a")
     as_of = "2026-11-01"
+    # The case is opened half a year before the table's date, not before today (else, from
+    # mid-December 2026 on, it would open after the table's date and leave it empty).
+    day = date(2026, 11, 1)
+    member = MemberFactory(
+        organization=org("branch_a1"), name="久未联系", last_contact_on=date(2025, 1, 1), today=day
+    )
+    CaseFactory(member=member, opened_by=world.users["branch_a1"], today=day)
+    client = client_for("committee_a")
     table = client.get(reverse("reports:statistics"), {"org": org("committee_a").pk, "as_of": as_of})
     # The unit row of branch_a1 drills into that branch, and remembers the table it came from.
     link = next(

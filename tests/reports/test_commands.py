@@ -11,8 +11,13 @@ from tests.factories import CaseFactory, MemberFactory
 
 
 def test_export_commands(world, org, tmp_path):
-    member = MemberFactory(organization=org("branch_a1"), name="冯命令", last_contact_on=date(2025, 1, 1))
-    case = CaseFactory(member=member, opened_by=world.users["branch_a1"])
+    # Dated from the tables' 2026-11-01, not from today: a case opened half a year before today
+    # would, from mid-December 2026 on, open after the tables' date and be missing from them.
+    day = date(2026, 11, 1)
+    member = MemberFactory(
+        organization=org("branch_a1"), name="冯命令", last_contact_on=date(2025, 1, 1), today=day
+    )
+    case = CaseFactory(member=member, opened_by=world.users["branch_a1"], today=day)
     call_command("export_roster", "--output", str(tmp_path / "r.xlsx"), "--as-of", "2026-11-01")
     assert any(
         r[1] == "冯命令"

@@ -41,11 +41,13 @@ def _desk_kinds(tier):
     return q
 
 
-def _on_path(path, depths, prefix=""):
-    """Organizations (through `prefix`) on the row's path at these depths."""
+def _on_path(path, depths, prefix="", nested=False):
+    """Organizations (through `prefix`) on the row's path at these depths (`nested`: two
+    subqueries down from the row)."""
+    row = OuterRef(OuterRef(path)) if nested else OuterRef(path)
     q = Q(pk__in=[])
     for depth in depths:
-        q |= Q(**{f"{prefix}depth": depth, f"{prefix}path": Substr(OuterRef(path), 1, depth * STEP)})
+        q |= Q(**{f"{prefix}depth": depth, f"{prefix}path": Substr(row, 1, depth * STEP)})
     return q
 
 
@@ -79,11 +81,12 @@ class Seats:
         for tier, r in RANK.items():
             if r >= rank:
                 roles |= Q(organization__kind__in=_kinds(tier), role__in=TIER_ROLES[tier])
-        posts = Post.objects.filter(
-            _on_path(path, range(above_depth + 1, self.deepest + 1), "organization__"),
-            self._held(roles, excluded),
-            organization__depth__lt=OuterRef("desk_below"),
+        # The organizations first (one index lookup per depth), then their posts.
+        between = Organization.objects.filter(
+            _on_path(path, range(above_depth + 1, self.deepest + 1), nested=True),
+            depth__lt=OuterRef(OuterRef("desk_below")),
         )
+        posts = Post.objects.filter(self._held(roles, excluded), organization__in=between.values("pk"))
         return Exists(posts)
 
     def narrow(self, rule, qs, escalated):

@@ -21,7 +21,6 @@ from lianxin.pagination import PAGE_SIZE, CappedPaginator
 from lianxin.posts import active_delegations
 from lianxin.queries import active_posts
 
-FENCE = 10**9  # a LIMIT that limits nothing
 TAB_ORDER = [overdue.OVERDUE, overdue.SOON, overdue.TODO]  # most urgent first; tab_rank's values
 
 
@@ -52,11 +51,8 @@ def _mine(rule, seats_q, today):
     """The rule's rows addressed to the person (a queryset with each row's tab) and its clocks."""
     qs, clocks = overdue.rows(rule, today)
     escalate = today - timedelta(days=overdue.limit("ESCALATE_DAYS"))
-    # The rule's own rows first (a LIMIT keeps PostgreSQL from interleaving them with the
-    # addressing's subqueries, which it then ran for every member of the province).
-    work = qs.values("pk")[:FENCE]
     qs = seats_q.narrow(
-        rule, qs.filter(pk__in=work, overdue_clock__gte=0), clock_q(clocks, lambda c: c.due_before(escalate))
+        rule, qs.filter(overdue_clock__gte=0), clock_q(clocks, lambda c: c.due_before(escalate))
     )
     return qs.annotate(tab_rank=tab_rank(clocks, today, overdue.limit("SOON_DAYS"))), clocks
 

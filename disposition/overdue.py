@@ -1,7 +1,7 @@
 """Overdue rules of the chain: a disposition not proposed after the second search, a stage
 waiting longer than it may, a 停止党籍 member's two years."""
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from disposition.chain import STAGES
@@ -125,16 +125,6 @@ def _waiting_line(d, clock):
     )
 
 
-def _waiting_excluded():
-    """_waiting_line's exclusions in SQL (lianxin/addressed.py)."""
-    deciding = ~Q(status=DispositionStatus.RETURNED)
-    moved_on = deciding & Q(last_user_id__isnull=False) & ~Q(last_stage=F("current_stage"))
-    return [
-        Case(When(deciding, then=F("proposed_by_id")), output_field=IntegerField()),
-        Case(When(moved_on, then=F("last_user_id")), output_field=IntegerField()),
-    ]
-
-
 # Each tier's stages are its own rule: they land on different desks, and each is told to the
 # level above when it waits too long (the department's to the department above it, if any).
 for tier, title, perm, above in (
@@ -154,7 +144,6 @@ for tier, title, perm, above in (
             clocks=_waiting_clocks(tier),
             line=_waiting_line,
             separation=True,
-            excluded=_waiting_excluded,
         )
     )
 

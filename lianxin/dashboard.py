@@ -116,16 +116,16 @@ def todo_panels(user):
     待办 page and opens it, and the tab lists the same entries."""
     from lianxin import todo
 
-    counts, entries = todo.summary(user, timezone.localdate(), first=5)
+    entries = todo.entries_for(user, timezone.localdate())
     panels = []
     for tab, title, level, rank in TODO_PANELS:
+        mine = [e for e in entries if e.tab == tab]
         items = [
             (f"{e.item.label}：{e.item.line.subject}", e.url, f"{e.item.due_on:%Y-%m-%d} 前")
-            for e in entries
-            if e.tab == tab
+            for e in mine[:5]
         ]
         url = f"{reverse('todo')}?tab={tab}"
-        panels.append(Panel(title, counts[tab], url, level if counts[tab] else "info", items, rank=rank))
+        panels.append(Panel(title, len(mine), url, level if mine else "info", items, rank=rank))
     return panels
 
 

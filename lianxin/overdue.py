@@ -80,7 +80,6 @@ class Rule:
     line: object  # (row, clock) -> Line
     org_field: str = "organization"  # the row's organization (a ForeignKey to Organization)
     separation: bool = False  # its lines name users who may not do the work (the chain's stages)
-    excluded: object = None  # () -> [expression: a user id the line excludes, or NULL] (the same, in SQL)
 
     @property
     def path_field(self):
@@ -186,21 +185,23 @@ def rows(rule, today, *, where=None):
 def items(rule, today, *, where=None):
     """The rule's work today as Items (one query; `where` narrows it, e.g. to a scope)."""
     qs, clocks = rows(rule, today, where=where)
-    return [item_of(rule, clocks, row) for row in qs if row.overdue_clock >= 0]
-
-
-def item_of(rule, clocks, row):
-    """The Item of one of the rule's rows (annotated with its `overdue_clock`)."""
-    clock = clocks[row.overdue_clock]
-    anchor = _value(row, clock.anchor)
-    return Item(
-        rule=rule,
-        pk=row.pk,
-        label=clock.label or rule.title,
-        line=rule.line(row, clock),
-        starts_on=clock.starts(anchor),
-        due_on=clock.due(anchor),
-    )
+    out = []
+    for row in qs:
+        if row.overdue_clock < 0:
+            continue
+        clock = clocks[row.overdue_clock]
+        anchor = _value(row, clock.anchor)
+        out.append(
+            Item(
+                rule=rule,
+                pk=row.pk,
+                label=clock.label or rule.title,
+                line=rule.line(row, clock),
+                starts_on=clock.starts(anchor),
+                due_on=clock.due(anchor),
+            )
+        )
+    return out
 
 
 def _value(row, path):

@@ -6,22 +6,15 @@ person is sent is what they see. The page costs a fixed number of queries: one p
 for the posts above the items, one per rule for the ranking.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db.models import Case, Count, DateField, F, Q, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Q
 
 from lianxin import access, overdue
-from lianxin.addressed import Seats, clock_q, tab_rank
-from lianxin.addressing import RANK, Address, Staff
-from lianxin.models import TIER_BRANCH, Organization
-from lianxin.pagination import PAGE_SIZE, CappedPaginator
+from lianxin.addressing import RANK, Staff, roles_with
+from lianxin.models import TIER_BRANCH, Organization, Post
 from lianxin.posts import active_delegations
 from lianxin.queries import active_posts
-
-TAB_ORDER = [overdue.OVERDUE, overdue.SOON, overdue.TODO]  # most urgent first; tab_rank's values
 
 
 @dataclass
@@ -47,76 +40,57 @@ def seats(user, today):
     return own + [post for post in lent if post.pk not in {p.pk for p in own}]
 
 
-def _mine(rule, seats_q, today):
-    """The rule's rows addressed to the person (a queryset with each row's tab) and its clocks."""
-    qs, clocks = overdue.rows(rule, today)
-    escalate = today - timedelta(days=overdue.limit("ESCALATE_DAYS"))
-    qs = seats_q.narrow(
-        rule, qs.filter(overdue_clock__gte=0), clock_q(clocks, lambda c: c.due_before(escalate))
+def _unstaffed(rule):
+    """Rows whose branch has nobody holding a post that carries the rule's right."""
+    holders = Post.objects.filter(
+        organization=OuterRef(rule.org_field),
+        ended_on__isnull=True,
+        user__is_active=True,
+        role__in=roles_with(rule.perm, TIER_BRANCH),
     )
-    return qs.annotate(tab_rank=tab_rank(clocks, today, overdue.limit("SOON_DAYS"))), clocks
+    return ~Exists(holders)
 
 
-def summary(user, today, *, first=None, tab=None):
-    """({tab: count}, the user's entries most urgent first): every entry, or — with `first` —
-    only the first `first` of each tab (of `tab` alone, if given). One query per rule either way:
-    the counts are SQL window counts, and per rule and clock only the first rows are read."""
-    posts = seats(user, today)
-    counts = dict.fromkeys(overdue.TABS, 0)
-    if not posts and not access.is_unrestricted(user):
-        return counts, []
-    seats_q = Seats(user, posts, today)
-    items = []
-    for rule in overdue.rules():
-        qs, clocks = _mine(rule, seats_q, today)
-        if first is not None:
-            qs = _first_rows(qs, clocks, first, tab)
-        for row in qs:
-            row_tab = TAB_ORDER[row.tab_rank]
-            if first is None:
-                counts[row_tab] += 1
-            elif row.place == 1:
-                counts[row_tab] += row.in_partition
-            if tab is None or row_tab == tab:
-                items.append(overdue.item_of(rule, clocks, row))
-    found = _entries(user, items, today)
-    if first is not None:
-        per_tab = {t: [e for e in found if e.tab == t][:first] for t in TAB_ORDER}
-        found = [e for t in TAB_ORDER for e in per_tab[t]]
-    return counts, found
+def _where_for(user, posts, today):
+    """Each rule's filter for this user: their subtrees; for a branch rule, when they hold no
+    branch post, only what can reach them — escalated, or at a branch with nobody in post."""
+    unrestricted = access.is_unrestricted(user)
+    paths = sorted({p.organization.path for p in posts})
+    paths = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    ranks = {RANK[p.organization.tier] for p in posts}
 
+    def where(rule):
+        q = Q()
+        if not unrestricted:
+            q = Q(pk__in=[])
+            for path in paths:
+                q |= Q(**{f"{rule.path_field}__startswith": path})
+        if rule.tier == TIER_BRANCH and RANK[TIER_BRANCH] not in ranks and not rule.separation:
+            clocks = rule.clocks()
+            reach = _unstaffed(rule)
+            if rule.escalate_to:
+                reach |= overdue.escalated_q(clocks, today)
+            q &= reach
+        return q
 
-def _first_rows(qs, clocks, first, tab):
-    """Per clock and tab, the first `first` rows by the clock's anchor (so by due date), each
-    with the size of its group; of the other tabs, one row for the count."""
-    group = [F("overdue_clock"), F("tab_rank")]
-    anchor = Case(
-        *[When(overdue_clock=i, then=F(c.anchor)) for i, c in enumerate(clocks)], output_field=DateField()
-    )
-    qs = qs.annotate(
-        in_partition=Window(Count("pk"), partition_by=group),
-        place=Window(RowNumber(), partition_by=group, order_by=[anchor.asc(), F("pk").asc()]),
-    )
-    if tab is None:
-        return qs.filter(place__lte=first)
-    return qs.filter(Q(place__lte=first, tab_rank=TAB_ORDER.index(tab)) | Q(place=1))
-
-
-def _entries(user, items, today):
-    """The items as the user's entries (three queries for the posts above them), most urgent first."""
-    staff = Staff({item.organization.path for item in items}, today)
-    found = []
-    for item in items:
-        mine = [a for a in staff.address(item) if a.user.pk == user.pk]
-        address = mine[0] if mine else Address(user, None)
-        found.append(Entry(item, address, item.tab(today), _url_for(user, item)))
-    found.sort(key=lambda e: (TAB_ORDER.index(e.tab), e.item.due_on, e.item.rule.key, e.item.pk))
-    return found
+    return where
 
 
 def entries_for(user, today):
-    """Every item addressed to the user today, most urgent first (one query per rule)."""
-    return summary(user, today)[1]
+    """The user's items today, most urgent first (a fixed number of queries)."""
+    posts = seats(user, today)
+    if not posts and not access.is_unrestricted(user):
+        return []
+    items = overdue.all_items(today, where_for=_where_for(user, posts, today))
+    staff = Staff({item.organization.path for item in items}, today)
+    found = []
+    for item in items:
+        for address in staff.address(item):
+            if address.user.pk == user.pk:
+                found.append(Entry(item, address, item.tab(today), _url_for(user, item)))
+    order = {overdue.OVERDUE: 0, overdue.SOON: 1, overdue.TODO: 2}
+    found.sort(key=lambda e: (order[e.tab], e.item.due_on, e.item.rule.key, e.item.pk))
+    return found
 
 
 def _url_for(user, item):
@@ -150,35 +124,3 @@ def ranking(user, today):
     rows = [(unit, *totals[unit.path]) for unit in units]
     rows.sort(key=lambda row: (-row[1], -row[2], row[0].path))
     return rows
-
-
-class _Loaded(Sequence):
-    """A tab's entries as far as they were read; its length is the tab's count."""
-
-    def __init__(self, entries, counts, tab):
-        self.entries, self.counts, self.tab = entries, counts, tab
-
-    def __len__(self):
-        return self.counts[self.tab]
-
-    def __getitem__(self, index):
-        return self.entries[index]
-
-
-def page_of(user, today, tab, number):
-    """One page of a tab of the 待办 page: the rows up to it are read, the counts are SQL's (a
-    page past the first reads the counts first, to know how far to read)."""
-    try:
-        number = max(int(number or 1), 1)
-    except ValueError:
-        number = 1
-    if number > 1:
-        counts, _ = summary(user, today, first=1, tab=tab)
-        number = min(number, max(-(-counts[tab] // PAGE_SIZE), 1))
-    counts, entries = summary(user, today, first=number * PAGE_SIZE, tab=tab)
-    return CappedPaginator(_Loaded(entries, counts, tab), PAGE_SIZE).get_page(number)
-
-
-def counts_of(page):
-    """{tab: count} of a page from page_of."""
-    return page.paginator.object_list.counts

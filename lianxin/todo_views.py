@@ -22,11 +22,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def todo_page(request):
     """待办 / 超期 / 即将到期 for the signed-in person; units below ranked by overdue work."""
     today = timezone.localdate()
+    entries = todo.entries_for(request.user, today)
     tab = request.GET.get("tab", overdue.OVERDUE)
     if tab not in overdue.TABS:
         tab = overdue.OVERDUE
-    page = todo.page_of(request.user, today, tab, request.GET.get("page"))
-    counts = todo.counts_of(page)
+    counts = todo.counts(entries)
     tabs = [(key, label, counts[key]) for key, label in overdue.TABS.items()]
     return render(
         request,
@@ -34,9 +34,7 @@ def todo_page(request):
         {
             "tab": tab,
             "tabs": tabs,
-            "page": page,
-            "entries": page.object_list,
-            "query": f"tab={tab}",
+            "entries": [e for e in entries if e.tab == tab],
             "ranking": todo.ranking(request.user, today),
             "own_posts": [p for p in todo.seats(request.user, today) if p.user_id == request.user.pk],
             "delegations": _delegations_of(request.user, today),

@@ -79,20 +79,10 @@ register(
 )
 
 
-def _away_unreported_members(today):
-    cutoff = earliest_anchor(today, months=limit("AWAY_UNREPORTED_MONTHS"))
-    return Absence.objects.filter(returned_on__isnull=True, reported=False, left_on__lt=cutoff).values(
-        "member_id"
-    )
-
-
 def out_of_control_rows(today):
     first_away = Absence.objects.filter(member=OuterRef("pk"), returned_on__isnull=True, reported=False)
     return (
         Member.objects.filter(party_status__in=ACTIVE)
-        # The same rows, said so the database starts from the few (a partial index on the
-        # roll-call mark, the unreported absences) instead of testing every member not yet lost.
-        .filter(Q(unreachable_since__isnull=False) | Q(pk__in=_away_unreported_members(today)))
         .filter(_not_lost(today))
         .filter(out_of_control_q(today))
         .annotate(away_since=Subquery(first_away.order_by("left_on").values("left_on")[:1]))

@@ -172,3 +172,12 @@ register_daily("sync_delegations", _sync_delegations)
 register_daily("evaluate_rules", _evaluate_rules, after=("sync_delegations", "refresh_statuses"))
 register_daily("send_digests", _send_digests, after=("evaluate_rules",))
 register_daily("expire_jobs", _expire_jobs)
+
+
+def _refresh_todo_snapshots(*, today):
+    from lianxin.todo_snapshot import refresh_all
+
+    return refresh_all(today=today)
+
+
+register_daily("todo_snapshots", _refresh_todo_snapshots, after=("evaluate_rules",))

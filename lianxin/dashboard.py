@@ -40,6 +40,7 @@ class Panel:
     action_label: str = ""  # the button posting to an item's post_url (e.g. 立案查找)
     rank: int = 50  # urgency, lowest first: waiting on me, overdue, due soon … ongoing work
     action: str = ""  # the action (lianxin/actions.py) an item's post_url is, for data-action
+    pending: bool = False  # its count is still being computed (a large scope's first 待办 snapshot)
 
     @property
     def urgent(self):
@@ -113,10 +114,14 @@ TODO_PANELS = (
 
 def todo_panels(user):
     """The user's 待办 (lianxin/todo.py, the overdue rules) as cards: each counts one tab of the
-    待办 page and opens it, and the tab lists the same entries."""
+    待办 page and opens it, and the tab lists the same entries. A large scope's cards come from
+    the snapshot the worker keeps (lianxin/todo_snapshot.py), with the time it was taken."""
     from lianxin import todo
 
-    entries = todo.entries_for(user, timezone.localdate())
+    today = timezone.localdate()
+    if counted(user) is not None:
+        return _snapshot_panels(user, today)
+    entries = todo.entries_for(user, today)
     panels = []
     for tab, title, level, rank in TODO_PANELS:
         mine = [e for e in entries if e.tab == tab]
@@ -126,6 +131,26 @@ def todo_panels(user):
         ]
         url = f"{reverse('todo')}?tab={tab}"
         panels.append(Panel(title, len(mine), url, level if mine else "info", items, rank=rank))
+    return panels
+
+
+def _snapshot_panels(user, today):
+    from lianxin import todo_snapshot
+
+    snapshot = todo_snapshot.read(user, today)
+    panels = []
+    for tab, title, level, rank in TODO_PANELS:
+        url = f"{reverse('todo')}?tab={tab}"
+        if snapshot is None:
+            panels.append(Panel(title, 0, url, hint="正在统计，请稍后刷新本页", rank=rank, pending=True))
+            continue
+        count = snapshot.counts.get(tab, 0)
+        items = [
+            (line["label"], line["url"], f"{line['due']} 前") for line in snapshot.first if line["tab"] == tab
+        ]
+        taken = timezone.localtime(snapshot.computed_at)
+        hint = f"截至 {taken:%m-%d %H:%M}"
+        panels.append(Panel(title, count, url, level if count else "info", items, hint=hint, rank=rank))
     return panels
 
 

@@ -314,4 +314,30 @@ class OrgCounter(models.Model):
         return f"{self.organization_id} {self.key}={self.value}"
 
 
+class TodoSnapshot(models.Model):
+    """A large scope's 待办 cards as the worker last computed them (lianxin/todo_snapshot.py).
+
+    Derived data, recomputed from the overdue rules at any time: no simple-history."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="用户",
+    )
+    day = models.DateField("统计日期", null=True)
+    computed_at = models.DateTimeField("统计时间", null=True)
+    counts = models.JSONField("各栏数量", default=dict)
+    first = models.JSONField("前几条", default=list)
+    refreshing_since = models.DateTimeField("开始统计", null=True)
+
+    class Meta:
+        verbose_name = "待办快照"
+        verbose_name_plural = "待办快照"
+
+    def __str__(self):
+        return f"{self.user_id} {self.computed_at}"
+
+
 from lianxin.jobs.models import Job, JobStatus  # noqa: E402,F401  (long work lives in lianxin/jobs/)

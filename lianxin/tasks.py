@@ -22,3 +22,16 @@ def run_job(job_id):
     from lianxin.jobs import runner
 
     return runner.run(job_id)
+
+
+@task()
+def refresh_todo_snapshot(user_id):
+    """A large scope's 待办 cards computed afresh (lianxin/todo_snapshot.py)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from lianxin import todo_snapshot
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        todo_snapshot.refresh(user, timezone.localdate())

@@ -50,7 +50,8 @@ def home(request):
             "panels": panels,
             "urgent": [p for p in panels if p.urgent],
             "others": [p for p in panels if p.count and not p.urgent],
-            "empty": [p for p in panels if not p.count],
+            "empty": [p for p in panels if not p.count and not p.pending],
+            "pending": [p for p in panels if p.pending],
         },
     )
 

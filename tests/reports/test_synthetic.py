@@ -73,3 +73,32 @@ def test_the_shape_follows_the_size():
     assert 15 <= 5_000_000 / (five.organizations * 0.95) <= 18
     small = Shape.for_members(100_000)
     assert (small.cities, small.counties_per_city) == (2, 5) and 6_000 <= small.organizations <= 6_300
+
+
+def test_the_bench_times_the_large_scopes_todo_snapshot_then_every_page(db, monkeypatch):
+    """reports/bench/pages.py on a small province: a large scope's 待办 cards are taken by the
+    worker's task first (timed), and every page then answers 200 for every tier."""
+    from lianxin import dashboard
+    from lianxin.models import TodoSnapshot
+    from reports.bench import pages
+
+    monkeypatch.setattr(dashboard, "LARGE_SCOPE", 50)  # the county (60) and the province (240)
+    generate(
+        Shape(cities=2, counties_per_city=2, committees_per_county=2, branches_per_committee=3, members=240)
+    )
+    users = pages.users()
+    rows = pages.snapshot_rows(users, 240)
+    assert [row["operation"] for row in rows] == [
+        "待办快照（县委组织部，后台任务）",
+        "待办快照（省委组织部，后台任务）",
+    ]
+    assert all(row["median_ms"] > 0 for row in rows)
+    assert set(TodoSnapshot.objects.values_list("user__username", flat=True)) == {
+        "bench_county",
+        "bench_province",
+    }
+    calls, failed = pages.page_calls(users)
+    assert not failed
+    assert {f"{label}（{tier}）" for label, _path in pages.PAGES for tier, _user in pages.PERSONAS} <= set(
+        calls
+    )

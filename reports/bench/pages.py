@@ -76,7 +76,7 @@ def snapshot_rows(users, total):
             queries=False,
             memory=False,
         )
-        rows.append({"operation": f"待办快照（{tier}，后台任务）", "size": total, **result})
+        rows.append({"operation": f"后台任务：待办快照（{tier}）", "size": total, **result})
     return rows
 
 

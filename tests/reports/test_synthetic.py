@@ -89,8 +89,8 @@ def test_the_bench_times_the_large_scopes_todo_snapshot_then_every_page(db, monk
     users = pages.users()
     rows = pages.snapshot_rows(users, 240)
     assert [row["operation"] for row in rows] == [
-        "待办快照（县委组织部，后台任务）",
-        "待办快照（省委组织部，后台任务）",
+        "后台任务：待办快照（县委组织部）",
+        "后台任务：待办快照（省委组织部）",
     ]
     assert all(row["median_ms"] > 0 for row in rows)
     assert set(TodoSnapshot.objects.values_list("user__username", flat=True)) == {

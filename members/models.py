@@ -124,6 +124,12 @@ class Member(models.Model):
             models.Index(
                 fields=["last_contact_on", "party_status"], include=["id"], name="member_last_contact_idx"
             ),
+            # A province's 失控 (or 预警) card lists its first rows by last contact: found in order
+            # from this index, not by filtering a walk of every member's last contact (0.35 s at
+            # 5,000,000 members).
+            models.Index(
+                fields=["contact_status", "last_contact_on", "id"], name="member_status_contact_idx"
+            ),
             # Few members are flagged at a time: a partial index keeps the 工作台's list instant.
             models.Index(
                 fields=["unreachable_since"],

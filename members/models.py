@@ -1,5 +1,4 @@
-"""党员 records. Contact status and last contact date are derived by members/services.py,
-never typed by hand; 党籍 status changes only through the disposition chain."""
+"""党员 records: contact status derived by members/services.py; 党籍 changed only by the chain."""
 
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -119,18 +118,13 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["organization", "contact_status"]),
             models.Index(fields=["organization", "last_contact_on"]),
-            # The 工作台 counts lost and nearly-lost members of a whole province from this index
-            # alone (an index-only scan), without reading 20,000 scattered member rows.
+            # The 工作台 counts a province's lost and nearly-lost members by an index-only scan.
             models.Index(
                 fields=["last_contact_on", "party_status"], include=["id"], name="member_last_contact_idx"
             ),
-            # A province's 失控 (or 预警) card lists its first rows by last contact: found in order
-            # from this index, not by filtering a walk of every member's last contact (0.35 s at
-            # 5,000,000 members).
             models.Index(
                 fields=["contact_status", "last_contact_on", "id"], name="member_status_contact_idx"
             ),
-            # Few members are flagged at a time: a partial index keeps the 工作台's list instant.
             models.Index(
                 fields=["unreachable_since"],
                 condition=models.Q(unreachable_since__isnull=False),

@@ -114,14 +114,10 @@ TODO_PANELS = (
 
 def todo_panels(user):
     """The user's 待办 (lianxin/todo.py, the overdue rules) as cards: each counts one tab of the
-    待办 page and opens it, and the tab lists the same entries. A large scope's cards come from
-    the snapshot the worker keeps (lianxin/todo_snapshot.py), with the time it was taken."""
+    待办 page and opens it, and the tab lists the same entries."""
     from lianxin import todo
 
-    today = timezone.localdate()
-    if counted(user) is not None:
-        return _snapshot_panels(user, today)
-    entries = todo.entries_for(user, today)
+    entries = todo.entries_for(user, timezone.localdate())
     panels = []
     for tab, title, level, rank in TODO_PANELS:
         mine = [e for e in entries if e.tab == tab]
@@ -134,10 +130,19 @@ def todo_panels(user):
     return panels
 
 
-def _snapshot_panels(user, today):
-    from lianxin import todo_snapshot
+def watch_panels(user):
+    """Every app's panels that watch the scope (`watch_panels(user)` in its dashboard.py): counts
+    relative to today's date, no decision waiting on the user — a few minutes old is as good."""
+    panels = []
+    for module in app_modules("dashboard"):
+        if hasattr(module, "watch_panels"):
+            panels.extend(module.watch_panels(user))
+    return panels
 
-    snapshot = todo_snapshot.read(user, today)
+
+def snapshot_panels(snapshot):
+    """The 待办 cards and the watch panels of a large scope as the worker last took them
+    (lianxin/todo_snapshot.py), each saying when; None while the first one is being taken."""
     panels = []
     for tab, title, level, rank in TODO_PANELS:
         url = f"{reverse('todo')}?tab={tab}"
@@ -148,15 +153,29 @@ def _snapshot_panels(user, today):
         items = [
             (line["label"], line["url"], f"{line['due']} 前") for line in snapshot.first if line["tab"] == tab
         ]
-        taken = timezone.localtime(snapshot.computed_at)
-        hint = f"截至 {taken:%m-%d %H:%M}"
-        panels.append(Panel(title, count, url, level if count else "info", items, hint=hint, rank=rank))
+        panels.append(
+            Panel(title, count, url, level if count else "info", items, hint=_taken(snapshot), rank=rank)
+        )
+    for saved in snapshot.panels if snapshot is not None else ():
+        hint = "；".join(filter(None, (saved["hint"], _taken(snapshot))))
+        items = [tuple(item) for item in saved["items"]]
+        panels.append(Panel(**{**saved, "items": items, "hint": hint}))
     return panels
 
 
+def _taken(snapshot):
+    return f"截至 {timezone.localtime(snapshot.computed_at):%m-%d %H:%M}"
+
+
 def panels_for(user):
-    """Every app's panels and the user's 待办, the most urgent first and the empty ones last."""
-    panels = todo_panels(user)
+    """Every app's panels and the user's 待办, the most urgent first and the empty ones last. Past a
+    committee's size the 待办 cards and the watch panels are read from the user's snapshot."""
+    if counted(user) is not None:
+        from lianxin import todo_snapshot
+
+        panels = snapshot_panels(todo_snapshot.read(user, timezone.localdate()))
+    else:
+        panels = todo_panels(user) + watch_panels(user)
     for module in app_modules("dashboard"):
         panels.extend(module.panels(user))
     return sorted(panels, key=lambda p: (p.count == 0, p.rank))

@@ -315,7 +315,8 @@ class OrgCounter(models.Model):
 
 
 class TodoSnapshot(models.Model):
-    """A large scope's 待办 cards as the worker last computed them (lianxin/todo_snapshot.py).
+    """A large scope's 待办 cards and watch panels as the worker last computed them
+    (lianxin/todo_snapshot.py).
 
     Derived data, recomputed from the overdue rules at any time: no simple-history."""
 
@@ -330,11 +331,12 @@ class TodoSnapshot(models.Model):
     computed_at = models.DateTimeField("统计时间", null=True)
     counts = models.JSONField("各栏数量", default=dict)
     first = models.JSONField("前几条", default=list)
+    panels = models.JSONField("动态卡片", null=True)
     refreshing_since = models.DateTimeField("开始统计", null=True)
 
     class Meta:
-        verbose_name = "待办快照"
-        verbose_name_plural = "待办快照"
+        verbose_name = "工作台快照"
+        verbose_name_plural = "工作台快照"
 
     def __str__(self):
         return f"{self.user_id} {self.computed_at}"

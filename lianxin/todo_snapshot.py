@@ -1,4 +1,5 @@
-"""The 待办 cards of a large scope (a county department and up), from a snapshot the worker keeps.
+"""The 待办 cards and the watch panels of a large scope (a county department and up), from a
+snapshot the worker keeps.
 
 Addressing every overdue item of a province to one person reads all of them (about 43,000 at
 1,000,000 members: 13 s and 100 MB for one page), which no page can afford. Past a committee's
@@ -7,6 +8,11 @@ person's snapshot instead — one row — and say when it was taken. Opening the
 snapshot older than MAX_AGE, or of another day, asks the worker for a fresh one: one request
 at a time per person, claimed by one UPDATE so that two pages opened together enqueue one task.
 The daily job refreshes every snapshot there is. The 待办 page itself is always computed live.
+
+The watch panels (members slipping away: approaching six months, graduates due, letters not
+returned …) count against today's date, so no counter can keep them; at 5,000,000 members they
+cost a county's 工作台 half a second. They ride in the same snapshot, links only: a button
+posting an action is shown only on a live page, where it is known to work.
 """
 
 from datetime import timedelta
@@ -31,6 +37,7 @@ def read(user, today):
         and snapshot.computed_at is not None
         and snapshot.day == today
         and now - snapshot.computed_at <= MAX_AGE
+        and snapshot.panels is not None  # taken before the watch panels rode along
     )
     if not fresh and _claim(user, now):
         from lianxin.tasks import refresh_todo_snapshot
@@ -51,10 +58,11 @@ def _claim(user, now):
 
 def refresh(user, today):
     """Compute the user's 待办 cards now (the worker's task; the daily job for everyone)."""
-    from lianxin import request_state, todo
+    from lianxin import dashboard, request_state, todo
 
     with request_state.scope():  # the user's grants read once, not once per item's link
         entries = todo.entries_for(user, today)
+        panels = [_saved(panel) for panel in dashboard.watch_panels(user)]
     first = []
     for tab in todo.counts(entries):
         mine = [e for e in entries if e.tab == tab][:FIRST]
@@ -74,9 +82,23 @@ def refresh(user, today):
             "computed_at": timezone.now(),
             "counts": todo.counts(entries),
             "first": first,
+            "panels": panels,
             "refreshing_since": None,
         },
     )
+
+
+def _saved(panel):
+    """A panel as JSON, its lines as links (label, url, detail) without their buttons."""
+    return {
+        "title": panel.title,
+        "count": panel.count,
+        "url": panel.url,
+        "level": panel.level,
+        "items": [list(item[:3]) for item in panel.items],
+        "hint": panel.hint,
+        "rank": panel.rank,
+    }
 
 
 def refresh_all(*, today):

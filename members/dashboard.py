@@ -1,5 +1,9 @@
 """工作台 panels of the members app: who is slipping away, before they are lost.
 
+`watch_panels` watch the scope (date-relative counts, no decision waiting on the user): past a
+committee's size they come from the worker's snapshot (lianxin/todo_snapshot.py). `panels` —
+the self-reports waiting on the branch — stay live.
+
 Each panel counts a named filter of the member list (members/listfilters.py) and links to the
 list opened with it. The thresholds are computed from today's date, so the lists are right
 even on a day the status cron did not run. The panels on the member's own columns share one
@@ -52,6 +56,10 @@ def _items(rows, detail):
 
 
 def panels(user):
+    return self_report_panels(user)
+
+
+def watch_panels(user):
     if not access.has_any(user, access.VIEW):
         return []
     today = timezone.localdate()
@@ -109,7 +117,7 @@ def panels(user):
             rank=rank or default_rank,
         )
 
-    return self_report_panels(user) + [
+    return [
         panel(
             "unreachable",
             "联系不上，需立即查找",

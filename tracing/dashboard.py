@@ -1,5 +1,7 @@
 """工作台 panels of tracing: 失联 members to search for (one-click 立案), open cases, 协查.
 
+`panels` wait on the user and stay live; `watch_panels` count the scope (lianxin/dashboard.py).
+
 Each panel counts a named filter (tracing/listfilters.py) and links to the list opened with it.
 """
 
@@ -15,6 +17,43 @@ QUICK_OPEN = "tracing:case_quick_open"
 
 
 def panels(user):
+    """The cases waiting on the user: 协查 to answer, second searches due (read live)."""
+    if not access.has_any(user, access.VIEW):
+        return []
+    today = timezone.localdate()
+    keys = ("second_search_due", "assistance_pending")
+    wanted = {key: listfilters.q(LIST, key, user, today) for key in keys}
+    # Both counts in one pass over the few cases that match either, not the scope's every case.
+    counts = (
+        listfilters.base(LIST, user)
+        .filter(wanted["second_search_due"] | wanted["assistance_pending"])
+        .aggregate(**{key: Count("pk", filter=q) for key, q in wanted.items()})
+    )
+    # The committee does the second search: for it, that list is waiting on it.
+    second_rank = 15 if access.has_any(user, perms.REVIEW_COMMITTEE) else 55
+    return [
+        Panel(
+            "待答复的协查请求",
+            counts["assistance_pending"],
+            listfilters.url(LIST, "assistance_pending"),
+            "warn",
+            hint="其他党组织请求协助查找的党员",
+            rank=12,
+        ),
+        Panel(
+            "待党委再次查找",
+            counts["second_search_due"],
+            listfilters.url(LIST, "second_search_due"),
+            "warn",
+            hint="“确实无法取得联系”的案件，由党委再次查找后列入登记表",
+            rank=second_rank,
+        ),
+    ]
+
+
+def watch_panels(user):
+    """失联 members not yet searched for, and the cases being searched: counts of the whole scope
+    (past a committee's size, from the worker's snapshot — lianxin/todo_snapshot.py)."""
     if not access.has_any(user, access.VIEW):
         return []
     today = timezone.localdate()
@@ -39,22 +78,8 @@ def panels(user):
         )
         for m in lost_rows
     ]
-    # The three case counts in one pass over the scope's cases.
-    keys = ("searching", "second_search_due", "assistance_pending")
-    counts = listfilters.base(LIST, user).aggregate(
-        **{key: Count("pk", filter=listfilters.q(LIST, key, user, today)) for key in keys}
-    )
-    # The committee does the second search: for it, that list is waiting on it.
-    second_rank = 15 if access.has_any(user, perms.REVIEW_COMMITTEE) else 55
+    searching = listfilters.base(LIST, user).filter(listfilters.q(LIST, "searching", user, today)).count()
     return [
-        Panel(
-            "待答复的协查请求",
-            counts["assistance_pending"],
-            listfilters.url(LIST, "assistance_pending"),
-            "warn",
-            hint="其他党组织请求协助查找的党员",
-            rank=12,
-        ),
         Panel(
             "失联超过六个月，尚未立案查找",
             lost_count,
@@ -66,13 +91,5 @@ def panels(user):
             rank=20,
             action=QUICK_OPEN,
         ),
-        Panel(
-            "待党委再次查找",
-            counts["second_search_due"],
-            listfilters.url(LIST, "second_search_due"),
-            "warn",
-            hint="“确实无法取得联系”的案件，由党委再次查找后列入登记表",
-            rank=second_rank,
-        ),
-        Panel("正在查找的案件", counts["searching"], listfilters.url(LIST, "searching"), "info", rank=80),
+        Panel("正在查找的案件", searching, listfilters.url(LIST, "searching"), "info", rank=80),
     ]

@@ -1,4 +1,4 @@
-"""A large scope's 待办 cards come from the snapshot the worker keeps (lianxin/todo_snapshot.py):
+"""A large scope's 待办 cards and watch panels come from the snapshot the worker keeps (lianxin/todo_snapshot.py):
 the same numbers and lines as the live 待办, taken when missing or stale, asked for once while a
 refresh is pending, refreshed for everyone by the daily job, and read without addressing a
 single item when fresh."""
@@ -109,3 +109,39 @@ def test_the_daily_job_refreshes_every_snapshot_and_drops_the_inactive(world):
     snapshot = TodoSnapshot.objects.get(user=active)
     assert snapshot.day == TODAY and snapshot.counts == live_cards(active)[0]
     assert not TodoSnapshot.objects.filter(user=gone).exists()
+
+
+def test_the_watch_panels_ride_in_the_snapshot_equal_to_the_live_ones(world, client_for, large):
+    some_work(world, n=2)
+    user = world.users["committee_a"]
+    live = {p.title: p for p in dashboard.watch_panels(user)}
+    assert live and any(p.count for p in live.values())
+    shown = {p.title: p for p in client_for("committee_a").get(reverse("home")).context["panels"]}
+    for title, panel in live.items():
+        assert shown[title].count == panel.count
+        assert shown[title].url == panel.url and shown[title].level == panel.level
+        assert shown[title].items == [tuple(item[:3]) for item in panel.items]  # links, no buttons
+        assert "截至 " in shown[title].hint
+
+
+def test_a_fresh_snapshot_reads_no_member_panel(world, client_for, large, monkeypatch):
+    from members import dashboard as members_dashboard
+
+    some_work(world)
+    client = client_for("committee_a")
+    first = client.get(reverse("home")).context["panels"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a fresh snapshot's watch panels are read, not recomputed")
+
+    monkeypatch.setattr(members_dashboard, "watch_panels", refuse)
+    again = client.get(reverse("home")).context["panels"]
+    assert [(p.title, p.count) for p in again] == [(p.title, p.count) for p in first]
+
+
+def test_a_snapshot_without_watch_panels_is_retaken(world, client_for, large):
+    some_work(world)
+    user = world.users["committee_a"]
+    TodoSnapshot.objects.create(user=user, day=TODAY, computed_at=timezone.now(), counts={})
+    client_for("committee_a").get(reverse("home"))
+    assert TodoSnapshot.objects.get(user=user).panels is not None

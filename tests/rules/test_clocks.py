@@ -78,9 +78,9 @@ def test_suspension_is_due_on_the_day_two_years_are_full(world, org, proposer):
         member = MemberFactory(organization=org("branch_a1"), name=name, party_status=PartyStatus.SUSPENDED)
         _approved(world, proposer, member, Outcome.SUSPEND_UNREACHABLE, approved_on)
     for user in ("branch_a1", "committee_a", "county"):
-        due = panel(disposition_dashboard.panels(world.users[user]), "停止党籍满两年")
+        due = panel(disposition_dashboard.watch_panels(world.users[user]), "停止党籍满两年")
         assert (due.count, names(due)) == (2, ["多一天", "满两年"])
-    outside = panel(disposition_dashboard.panels(world.users["branch_b1"]), "停止党籍满两年")
+    outside = panel(disposition_dashboard.watch_panels(world.users["branch_b1"]), "停止党籍满两年")
     assert outside.count == 0
 
 
@@ -90,7 +90,7 @@ def test_a_suspended_member_found_again_or_suspended_for_abroad_is_not_due(world
     _approved(world, proposer, restored, Outcome.SUSPEND_UNREACHABLE, long_ago)
     abroad = MemberFactory(organization=org("branch_a1"), name="出国定居", party_status=PartyStatus.SUSPENDED)
     _approved(world, proposer, abroad, Outcome.SUSPEND_ABROAD, long_ago)
-    assert panel(disposition_dashboard.panels(world.users["branch_a1"]), "停止党籍满两年").count == 0
+    assert panel(disposition_dashboard.watch_panels(world.users["branch_a1"]), "停止党籍满两年").count == 0
 
 
 def test_a_suspended_member_is_searched_for_again_and_may_be_restored(world, org):
@@ -143,7 +143,7 @@ def test_graduates_are_raised_from_twenty_two_months(world, org):
         destination="某大学",
         returned_on=today,
     )
-    due = panel(members_dashboard.panels(world.users["branch_a1"]), "毕业生组织关系在校将满两年")
+    due = panel(members_dashboard.watch_panels(world.users["branch_a1"]), "毕业生组织关系在校将满两年")
     assert (due.count, names(due)) == (2, ["多一天", "满22个月"])
 
 

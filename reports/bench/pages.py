@@ -40,8 +40,8 @@ def page_calls(users):
     return calls, failed
 
 
-def case_pages(users):
-    """The case detail page per tier: {operation: call}."""
+def case_paths(users):
+    """The case detail page per tier: {operation: (path, username)}."""
     branch_path = (
         Post.objects.filter(user=users["bench_branch"]).select_related("organization")[0].organization.path
     )
@@ -52,8 +52,16 @@ def case_pages(users):
     for tier, username in PERSONAS:
         case = in_branch if username == "bench_branch" else in_county
         if case is not None:  # the branch may have no lost member in this data set
-            client = _client(users[username])
-            out[f"案件详情（{tier}）"] = lambda c=client, pk=case.pk: c.get(f"/cases/{pk}/")
+            out[f"案件详情（{tier}）"] = (f"/cases/{case.pk}/", username)
+    return out
+
+
+def case_pages(users):
+    """The case detail page per tier: {operation: call}."""
+    out = {}
+    for operation, (path, username) in case_paths(users).items():
+        client = _client(users[username])
+        out[operation] = lambda c=client, p=path: c.get(p)
     return out
 
 

@@ -1,8 +1,9 @@
 """Long work through a real worker: each export is enqueued as a task on the database backend,
 a `manage.py db_worker --batch` process is started on the benchmark's database and runs it,
-and meanwhile this process — the web side — keeps serving the pages, timed. Reported: the
-export's time (enqueued to finished, and the task's own), the pages' median and p95 during it,
-the peak resident memory of this process and of the worker."""
+and meanwhile a real web server (reports/bench/web.py: gunicorn) keeps serving the pages,
+timed over HTTP. Reported: the export's time (enqueued to finished, and the task's own), the
+pages' median and p95 during it, the peak resident memory of the web server's worker and of the
+task worker."""
 
 import os
 import subprocess
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.tasks import TaskResultStatus
 
 from lianxin.models import Organization
+from reports.bench import web
 from reports.bench.measure import PeakRSS, timing
 from reports.bench.tasks import bench_records, bench_roster
 from tracing.models import LostContactCase
@@ -31,13 +33,14 @@ def _worker():
     )
 
 
-def through_worker(operation, enqueue, pages):
-    """Enqueue, run a worker, time `pages` (label → call) round-robin until the task is done."""
+def through_worker(operation, enqueue, pages, web_pid):
+    """Enqueue, run a worker, time `pages` (label → call) round-robin until the task is done;
+    `web_pid` is the process serving them."""
     result = enqueue()
     start = time.perf_counter()
     worker = _worker()
     times = []
-    with PeakRSS(web=None, worker=worker.pid) as peak:
+    with PeakRSS(web=web_pid, worker=worker.pid) as peak:
         while True:
             for call in pages.values():
                 begun = time.perf_counter()
@@ -70,15 +73,23 @@ def through_worker(operation, enqueue, pages):
     }
 
 
-def worker_rows(pages):
-    """The province's 名册 and 100 全程纪实表 through the worker, `pages` timed meanwhile."""
+def worker_rows(users):
+    """The province's 名册 and 100 全程纪实表 through the worker, every page timed meanwhile from
+    a gunicorn server."""
+    with web.server() as srv:
+        return _worker_rows(web.page_calls(srv, users), srv.worker_pid)
+
+
+def _worker_rows(pages, web_pid):
     province = Organization.objects.get(depth=1)
     today = date.today().isoformat()
     rows = [
-        through_worker("名册（全省，经后台任务）", lambda: bench_roster.enqueue(province.pk, today), pages)
+        through_worker(
+            "名册（全省，经后台任务）", lambda: bench_roster.enqueue(province.pk, today), pages, web_pid
+        )
     ]
     case_ids = list(LostContactCase.objects.order_by("pk").values_list("pk", flat=True)[:100])
     if case_ids:
         label = f"全程纪实表 PDF（{len(case_ids)}件，经后台任务）"
-        rows.append(through_worker(label, lambda: bench_records.enqueue(case_ids), pages))
+        rows.append(through_worker(label, lambda: bench_records.enqueue(case_ids), pages, web_pid))
     return rows

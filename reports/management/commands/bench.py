@@ -71,9 +71,8 @@ class Command(BaseCommand):
             rows += exports.statistics_rows(total, runs)
             rows += exports.record_pdf_row()
             if not no_worker:
-                calls, _failed = pages.page_calls(users)
                 check("before the worker")
-                rows += worker.worker_rows(calls)
+                rows += worker.worker_rows(users)
             if not no_import:
                 rows.append(exports.import_row(users["bench_branch"]))
         check("end")

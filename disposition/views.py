@@ -73,7 +73,7 @@ def inbox(request):
     )
     overdue_below = (
         scope.filter(status=DispositionStatus.IN_REVIEW, stage_since__lt=today - timedelta(days=OVERDUE_DAYS))
-        .exclude(pk__in=waiting.values("pk"))
+        .exclude(services.inbox_q(request.user))  # a condition on the row: no second inbox query
         .order_by("stage_since", "pk")[:20]
     )  # longest waiting first
     recent = scope.exclude(status=DispositionStatus.IN_REVIEW).order_by("-pk")[:20]

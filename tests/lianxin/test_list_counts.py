@@ -13,6 +13,8 @@ from django.utils import timezone
 from lianxin import dashboard
 from members.models import ContactStatus, PartyStatus
 from tests.factories import CaseFactory, MemberFactory
+from tracing import services as tracing
+from tracing.models import CaseStatus
 
 TIERS = ["branch_a1", "committee_a", "county", "admin"]
 
@@ -37,6 +39,10 @@ def people(world, org):
             contact_status=ContactStatus.LOST,
         )
         CaseFactory(member=lost, opened_by=world.users[name])
+        for status in (CaseStatus.CONTACTED, CaseStatus.UNREACHABLE, CaseStatus.DECEASED):
+            CaseFactory(
+                member=MemberFactory(organization=org(name)), opened_by=world.users[name], status=status
+            )
     return today
 
 
@@ -103,3 +109,52 @@ def test_the_total_follows_a_change_of_party_status(people, org, client_for, mon
     member.party_status = PartyStatus.EXPELLED  # no longer
     member.save()
     assert listed(client, url)[0] == before == rows_on_every_page(client, url)
+
+
+CASE_QUERIES = [  # (query, whose total the counters give)
+    ("", True),  # every status
+    ("?status=open", True),
+    ("?status=unreachable", True),
+    ("?due=searching", True),
+    ("?due=second_search_due", True),
+    ("?band=1to2", False),  # the counters follow no other filter: the rows are counted
+    ("?q=党员", False),
+    ("?org={unit}", False),
+    ("?due=searching&status=open", False),
+]
+
+
+@pytest.mark.parametrize("username", TIERS)
+@pytest.mark.parametrize(("query", "counted"), CASE_QUERIES)
+def test_the_case_list_total_is_its_rows_with_counters_or_without(
+    people, org, client_for, monkeypatch, username, query, counted
+):
+    client = client_for(username)
+    unit = org("branch_a1" if username == "branch_a1" else "committee_a")
+    url = reverse("tracing:case_list") + query.format(unit=unit.pk)
+    small, small_counts = listed(client, url)
+    monkeypatch.setattr(dashboard, "LARGE_SCOPE", 0)
+    large, large_counts = listed(client, url)
+    assert small == large == rows_on_every_page(client, url) > 0
+    assert len([sql for sql in small_counts if '"tracing_lostcontactcase"' in sql]) == 1
+    assert len([sql for sql in large_counts if '"tracing_lostcontactcase"' in sql]) == (0 if counted else 1)
+
+
+def test_a_helper_s_case_list_counts_the_cases_it_was_asked_about(
+    people, world, org, client_for, monkeypatch
+):
+    """协查 cases from outside the scope are in no counter of it: that list counts its rows."""
+    asked = CaseFactory(
+        member=MemberFactory(organization=org("branch_a1")), opened_by=world.users["branch_a1"]
+    )
+    tracing.assistance_request(
+        case=asked,
+        to_organization=org("committee_b"),
+        text="请协助查找",
+        acting_user=world.users["branch_a1"],
+    )
+    monkeypatch.setattr(dashboard, "LARGE_SCOPE", 0)
+    client, url = client_for("committee_b"), reverse("tracing:case_list")
+    total, counts = listed(client, url)
+    assert total == rows_on_every_page(client, url) == 4 + 1  # branch_b1's four cases and the one asked about
+    assert len([sql for sql in counts if '"tracing_lostcontactcase"' in sql]) == 1

@@ -329,6 +329,13 @@ def inbox_q(user):
     out the dispositions separation of duties keeps from them (separation_refusal)."""
     from django.db.models import Exists, Q
 
+    return at_stages_q(user) & ~Q(proposed_by=user.pk) & ~Q(Exists(last_step_elsewhere_by(user)))
+
+
+def at_stages_q(user):
+    """In review at a stage this user holds the stage's permission for (before separation of duties)."""
+    from django.db.models import Q
+
     from disposition.chain import STAGES
 
     q = Q(pk__in=[])
@@ -338,12 +345,7 @@ def inbox_q(user):
             q |= Q(current_stage=stage.key)
         else:
             q |= Q(current_stage=stage.key) & scope
-    return (
-        Q(status=DispositionStatus.IN_REVIEW)
-        & q
-        & ~Q(proposed_by=user.pk)
-        & ~Q(Exists(_last_step_elsewhere_by(user)))
-    )
+    return Q(status=DispositionStatus.IN_REVIEW) & q
 
 
 def inbox(user):
@@ -355,7 +357,7 @@ def inbox(user):
     )
 
 
-def _last_step_elsewhere_by(user):
+def last_step_elsewhere_by(user):
     """The disposition's last step, if this user took it at another stage (separation_refusal)."""
     from django.db.models import OuterRef, Subquery
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from disposition import services
 from disposition.chain import BY_KEY, stages_for
 from disposition.forms import DecideForm, ExpulsionForm, ProposeForm, ReasonForm, ResubmitForm
+from disposition.inboxcount import inbox_total
 from disposition.listfilters import LIST, WAITING
 from disposition.models import Decision, Disposition, DispositionStatus, DispositionStep
 from disposition.outcomes import Outcome, allowed_outcomes
@@ -62,7 +63,7 @@ def inbox(request):
         .select_related("member", "organization")
         .order_by("stage_since", "pk")
     )
-    page = paginate(request, waiting)
+    page = paginate(request, waiting, count=inbox_total(request.user))
     for d in page.object_list:
         d.waiting_days = (today - d.stage_since).days if d.stage_since else 0
         d.overdue = d.waiting_days > OVERDUE_DAYS
@@ -73,7 +74,7 @@ def inbox(request):
     )
     overdue_below = (
         scope.filter(status=DispositionStatus.IN_REVIEW, stage_since__lt=today - timedelta(days=OVERDUE_DAYS))
-        .exclude(pk__in=waiting.values("pk"))
+        .exclude(services.inbox_q(request.user))  # a condition on the row: no second inbox query
         .order_by("stage_since", "pk")[:20]
     )  # longest waiting first
     recent = scope.exclude(status=DispositionStatus.IN_REVIEW).order_by("-pk")[:20]

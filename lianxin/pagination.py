@@ -3,6 +3,9 @@
 Counting stops at COUNT_CAP rows: the exact number of a province's members is a scan of a
 million rows on every page view, and nobody pages through a thousand pages — they search or
 filter. Past the cap a list says "50,000 条以上"; the exact totals are in the 统计表.
+
+A large scope's list opened as the counters count it passes their total instead
+(lianxin/listcounts.py): the same number, capped the same way, without the count query.
 """
 
 from django.core.paginator import Paginator
@@ -15,13 +18,20 @@ COUNT_CAP = 50_000
 class CappedPaginator(Paginator):
     capped = False
 
+    def __init__(self, object_list, per_page, known_count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = known_count  # the rows' number from the counters, or None
+
     @cached_property
     def count(self):
         object_list = self.object_list
-        if not hasattr(object_list, "query"):  # a plain list
+        if self.known_count is not None:
+            n = self.known_count
+        elif not hasattr(object_list, "query"):  # a plain list
             return len(object_list)
-        # A sliced count is one query: SELECT COUNT(*) FROM (… LIMIT cap + 1).
-        n = object_list.order_by()[: COUNT_CAP + 1].count()
+        else:
+            # A sliced count is one query: SELECT COUNT(*) FROM (… LIMIT cap + 1).
+            n = object_list.order_by()[: COUNT_CAP + 1].count()
         self.capped = n > COUNT_CAP
         return min(n, COUNT_CAP)
 
@@ -34,8 +44,9 @@ class CappedPaginator(Paginator):
         return f"{self.count:,} 条以上" if self.capped else f"{self.count:,} 条"
 
 
-def paginate(request, queryset, per_page=None):
-    paginator = CappedPaginator(queryset, per_page or PAGE_SIZE)
+def paginate(request, queryset, per_page=None, count=None):
+    """A page of `queryset`; `count`, when given, is its number of rows (a counter's total)."""
+    paginator = CappedPaginator(queryset, per_page or PAGE_SIZE, known_count=count)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -18,6 +18,8 @@ for status in ContactStatus:
         model=Member,
         q=Q(party_status__in=ACTIVE, contact_status=status),
     )
+# The member list shows these beside the active ones unless asked otherwise (its total: active + suspended).
+register("members.suspended", label="停止党籍", model=Member, q=Q(party_status=PartyStatus.SUSPENDED))
 register(
     "members.unreachable",
     label="联系不上（点名时联系不上）",

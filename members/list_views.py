@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import access, listfilters, perms
+from lianxin import access, listcounts, listfilters, perms
 from lianxin.models import Organization, OrgKind
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
@@ -14,6 +14,10 @@ from members.models import ContactStatus, KeyGroup, Occupation, PartyStatus
 
 MANAGE = perms.MANAGE_MEMBERS
 LIST = "members:member_list"
+# The counters (members/counters.py) whose conditions are exactly the list's rows: opened as it
+# is (党籍正常、限期改正、停止党籍), or with a named filter a counter follows.
+LISTED = ["members.active", "members.suspended"]
+COUNTED_DUES = {"unreachable": ["members.unreachable"], "out_of_control": ["members.out_of_control"]}
 
 
 def member_list(request):
@@ -25,6 +29,7 @@ def member_list(request):
     q = request.GET.get("q", "").strip()
     if any(ch.isdigit() for ch in q):  # a number belongs in the recorded POST search, not in a URL
         return _drop_number_from_query(request)
+    narrowed = bool(q)  # by a search or a filter the counters do not follow
     if q:
         members = members.filter(name__contains=q)
     filters = {
@@ -34,22 +39,27 @@ def member_list(request):
         "key_group": request.GET.get("key_group", ""),
         "party": request.GET.get("party", ""),
     }
+    branch = None
     if filters["org"].isdigit():
         branch = access.get_or_404(request.user, access.VIEW, Organization.objects.all(), pk=filters["org"])
         members = members.filter(organization__path__startswith=branch.path)
     if filters["status"] in ContactStatus.values:
-        members = members.filter(contact_status=filters["status"])
+        members, narrowed = members.filter(contact_status=filters["status"]), True
     if filters["occupation"].isdigit():
-        members = members.filter(occupation=int(filters["occupation"]))
+        members, narrowed = members.filter(occupation=int(filters["occupation"])), True
     if filters["key_group"].isdigit():
-        members = members.filter(key_group=int(filters["key_group"]))
+        members, narrowed = members.filter(key_group=int(filters["key_group"])), True
     if filters["party"] in PartyStatus.values:
-        members = members.filter(party_status=filters["party"])
-    elif request.GET.get("all") != "1" and not due:  # a named filter says which party statuses it covers
+        members, narrowed = members.filter(party_status=filters["party"]), True
+    elif request.GET.get("all") == "1" and not due:
+        narrowed = True  # every party status: no counter holds them all
+    elif not due:  # a named filter says which party statuses it covers
         members = members.filter(
             party_status__in=[PartyStatus.NORMAL, PartyStatus.CORRECTION, PartyStatus.SUSPENDED]
         )
-    page = paginate(request, members.order_by("organization__path", "name", "pk"))
+    keys = None if narrowed else (COUNTED_DUES.get(due.key) if due else LISTED)
+    count = listcounts.total(request.user, keys, branch) if keys else None
+    page = paginate(request, members.order_by("organization__path", "name", "pk"), count=count)
     for member in page.object_list:
         member.next_step, member.next_step_urgent = next_step(member)
     branches = filter_choices(request.user)

@@ -40,6 +40,11 @@ def cases_visible_to(user):
     return cases.filter(own | Q(pk__in=assisted)) if assisted else cases.filter(own)
 
 
+def sees_assisted_cases(user):
+    """Does the user see cases outside their scope (协查)? Then no counter holds their case list."""
+    return access.scope_q(user, access.VIEW, "organization__path") is not None and bool(_assisted(user))
+
+
 def can_see_case(user, case):
     """Whether `case` is among cases_visible_to(user), without a query per case."""
     return access.can(user, access.VIEW, case) or case.pk in _assisted(user)

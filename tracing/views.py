@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin import access, actions, listfilters
+from lianxin import access, actions, listcounts, listfilters
 from lianxin.pages import form_page
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import filter_choices
@@ -26,9 +26,19 @@ from tracing.forms import (
 )
 from tracing.models import CaseStatus, Channel, LossReason
 from tracing.periods import case_lost_period
-from tracing.queries import LostBand, attempt_counts, cases_visible_to, filter_cases, is_helper_only
+from tracing.queries import (
+    LostBand,
+    attempt_counts,
+    cases_visible_to,
+    filter_cases,
+    is_helper_only,
+    sees_assisted_cases,
+)
 
 CASES = "tracing:case_list"
+# The counters (tracing/counters.py) whose conditions are exactly the list's rows: every status,
+# one status, or a named filter a counter follows.
+COUNTED_DUES = {"searching": ["cases.open"], "second_search_due": ["cases.second_search"]}
 
 
 def _case_or_404(request, pk, perm=access.VIEW):
@@ -51,7 +61,9 @@ def case_list(request):
         cases = cases.filter(due.q(request.user, today))
     filters = CaseFilterForm(request.GET).filters()
     cases = filter_cases(cases, request.user, filters, today)
-    page = paginate(request, cases.order_by("status", "-opened_on", "-pk"))
+    page = paginate(
+        request, cases.order_by("status", "-opened_on", "-pk"), count=_counted(request.user, filters, due)
+    )
     counts = attempt_counts(page.object_list)
     for case in page.object_list:
         case.duration = case_lost_period(case, today).text
@@ -73,6 +85,17 @@ def case_list(request):
             "query": query_without_page(request),
         },
     )
+
+
+def _counted(user, filters, due):
+    """The list's total from the counters when they hold exactly its rows, else None (counted)."""
+    if set(filters) - {"status"} or (due and filters) or sees_assisted_cases(user):
+        return None  # a search or a filter no counter follows; or 协查 cases from elsewhere
+    if due:
+        keys = COUNTED_DUES.get(due.key)
+    else:
+        keys = [f"cases.{status}" for status in ([filters["status"]] if filters else CaseStatus.values)]
+    return listcounts.total(user, keys) if keys else None
 
 
 def case_detail(request, pk):

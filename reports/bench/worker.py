@@ -73,9 +73,24 @@ def through_worker(operation, enqueue, pages, web_pid):
     }
 
 
+def _quiet_queue():
+    """The page rounds may have asked for 工作台快照 refreshes (a snapshot older than five
+    minutes asks for one); on the worker they would run before the export and be timed as its.
+    They are dropped and the snapshots marked as being refreshed, so the pages meanwhile read
+    them as they do while a refresh is pending."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from lianxin.models import TodoSnapshot
+
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
+    TodoSnapshot.objects.update(refreshing_since=timezone.now())
+
+
 def worker_rows(users):
     """The province's 名册 and 100 全程纪实表 through the worker, every page timed meanwhile from
     a gunicorn server."""
+    _quiet_queue()
     with web.server() as srv:
         return _worker_rows(web.page_calls(srv, users), srv.worker_pid)
 

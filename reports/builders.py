@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db.models import OuterRef, Q, Subquery
 
-from disposition.models import Disposition, DispositionStatus
 from lianxin.fixtures import legend
 from lianxin.models import Organization
 from lianxin.queries import names_as_of
@@ -17,6 +16,7 @@ from members.models import Member, PartyStatus
 from members.status import lost_threshold
 from reports.relations import COLUMNS as COLUMNS  # re-exported: layout, xlsx and views read it here
 from reports.relations import classify, relation_problems
+from reports.statistics_reads import approved_outcomes, case_groups
 from tracing.models import CaseStatus, LostContactCase
 from tracing.periods import loss_cases_of_outer_member, lost_period
 
@@ -192,40 +192,6 @@ class StatisticsRow:
 
 def statistics_rows(organization, as_of: date, scope_members):
     """One row per child organization of `organization` plus the total, for the date `as_of`."""
-    latest_case = LostContactCase.objects.filter(member=OuterRef("member_id"), opened_on__lte=as_of).order_by(
-        "-opened_on", "-pk"
-    )
-    approved = (
-        Disposition.objects.filter(
-            case=OuterRef("pk"),
-            status__in=[DispositionStatus.APPROVED, DispositionStatus.REVOKED],
-            approved_on__lte=as_of,
-        )
-        .exclude(revoked_on__lte=as_of)
-        .order_by("-approved_on", "-pk")
-    )
-    active = Disposition.objects.filter(
-        case=OuterRef("pk"), status__in=[DispositionStatus.IN_REVIEW, DispositionStatus.RETURNED]
-    )
-    cases = (
-        LostContactCase.objects.filter(member__in=scope_members, opened_on__lte=as_of)
-        .filter(member__organization__path__startswith=organization.path)
-        .filter(pk=Subquery(latest_case.values("pk")[:1]))
-        .annotate(
-            approved_outcome=Subquery(approved.values("outcome")[:1]),
-            approved_contacted=Subquery(approved.values("contacted")[:1]),
-            has_active=Subquery(active.values("pk")[:1]),
-        )
-        .values_list(
-            "member_id",
-            "member__organization__path",
-            "status",
-            "closed_on",
-            "approved_outcome",
-            "approved_contacted",
-            "has_active",
-        )
-    )
     children = list(
         Organization.objects.filter(
             path__startswith=organization.path, depth=organization.depth + 1
@@ -235,18 +201,19 @@ def statistics_rows(organization, as_of: date, scope_members):
     rows = {c.path: StatisticsRow(c, names.get(c.pk, c.name)) for c in children}
     own = StatisticsRow(organization, f"{names.get(organization.pk, organization.name)}（直属）")
     total = StatisticsRow(None, "合计")
-    step = len(organization.path) + Organization.steplen
-    for member_id, path, status, closed_on, outcome, contacted, has_active in cases:
+    outcomes = approved_outcomes(as_of)
+    for unit, status, closed, approved_case, active, member_ids in case_groups(
+        organization, as_of, scope_members
+    ):
+        outcome, contacted = outcomes.get(approved_case, (None, False))
         # A case closed after the date still counts as open on that date.
-        effective = (
-            status if (closed_on and closed_on <= as_of) or status == CaseStatus.OPEN else CaseStatus.OPEN
-        )
-        cols = classify(effective, outcome, bool(contacted), bool(has_active))
-        row = rows.get(path[:step], own)
+        effective = status if closed or status == CaseStatus.OPEN else CaseStatus.OPEN
+        cols = classify(effective, outcome, bool(contacted), bool(active))
+        row = rows.get(unit, own)
         for target in (row, total):
             for col in cols:
-                target.counts[col] += 1
-                target.members[col].append(member_id)
+                target.counts[col] += len(member_ids)
+                target.members[col].extend(member_ids)
     result = [r for r in rows.values()]
     if own.counts:
         result.append(own)

@@ -182,12 +182,30 @@ class StatisticsError(ValueError):
     """A relation of the 统计表 does not hold; names the members involved."""
 
 
+class MemberIds(defaultdict):
+    """Column -> ids of the members counted there, for one row of the 统计表. The table itself needs
+    only the counts, so the builder leaves the ids to `load`, run the first time any column of the
+    row is asked for (it fills every row of the table at once)."""
+
+    def __init__(self, load=None):
+        super().__init__(list)
+        self.load = load
+
+    def __missing__(self, column):
+        load, self.load = self.load, None
+        if load is not None:
+            load()
+            if column in self:
+                return self[column]
+        return super().__missing__(column)
+
+
 @dataclass
 class StatisticsRow:
     organization: Organization | None
     label: str
     counts: Counter = field(default_factory=Counter)
-    members: dict = field(default_factory=lambda: defaultdict(list))  # column -> member ids
+    members: dict = field(default_factory=MemberIds)  # column -> member ids
 
 
 def statistics_rows(organization, as_of: date, scope_members):
@@ -201,23 +219,34 @@ def statistics_rows(organization, as_of: date, scope_members):
     rows = {c.path: StatisticsRow(c, names.get(c.pk, c.name)) for c in children}
     own = StatisticsRow(organization, f"{names.get(organization.pk, organization.name)}（直属）")
     total = StatisticsRow(None, "合计")
-    outcomes = approved_outcomes(as_of)
-    for unit, status, closed, approved_case, active, member_ids in case_groups(
-        organization, as_of, scope_members
-    ):
-        outcome, contacted = outcomes.get(approved_case, (None, False))
-        # A case closed after the date still counts as open on that date.
-        effective = status if closed or status == CaseStatus.OPEN else CaseStatus.OPEN
-        cols = classify(effective, outcome, bool(contacted), bool(active))
-        row = rows.get(unit, own)
-        for target in (row, total):
-            for col in cols:
-                target.counts[col] += len(member_ids)
-                target.members[col].extend(member_ids)
+    outcomes = {}
+
+    def tally(with_ids):
+        groups = list(case_groups(organization, as_of, scope_members, with_ids=with_ids))
+        outcomes.update(approved_outcomes(as_of, {group[3] for group in groups} - {None} - outcomes.keys()))
+        for unit, status, closed, approved_case, active, count, member_ids in groups:
+            outcome, contacted = outcomes.get(approved_case, (None, False))
+            # A case closed after the date still counts as open on that date.
+            effective = status if closed or status == CaseStatus.OPEN else CaseStatus.OPEN
+            for target in (rows.get(unit, own), total):
+                for col in classify(effective, outcome, bool(contacted), bool(active)):
+                    if with_ids:
+                        target.members[col].extend(member_ids)
+                    else:
+                        target.counts[col] += count
+
+    def load_members():
+        for row in (*rows.values(), own, total):
+            row.members.load = None
+        tally(with_ids=True)
+
+    tally(with_ids=False)
     result = [r for r in rows.values()]
     if own.counts:
         result.append(own)
     result.append(total)
+    for row in (*rows.values(), own, total):
+        row.members.load = load_members
     check_relations(result)
     return result
 

@@ -7,7 +7,7 @@ subquery runs per case: at 5,000,000 members a province holds about 100,000 case
 subquery per case (or a row per case into Python) is what made the table take seconds.
 """
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, StringAgg, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, StringAgg, Value, When
 from django.db.models.functions import Cast, Substr
 
 from disposition.models import ACTIVE, Disposition, DispositionStatus
@@ -30,11 +30,12 @@ def _later_case(as_of):
     )
 
 
-def case_groups(organization, as_of, scope_members):
+def case_groups(organization, as_of, scope_members, with_ids=False):
     """(unit path, case status, closed by the date, case id if it has an approved outcome, has an
-    active disposition, member ids) for the members of `scope_members` in `organization`'s subtree
-    with a case opened by `as_of`. The unit path is the member's unit cut to the depth of
-    `organization`'s children (its own path for members directly in it)."""
+    active disposition, number of members, their ids if `with_ids`) for the members of
+    `scope_members` in `organization`'s subtree with a case opened by `as_of`. The unit path is the
+    member's unit cut to the depth of `organization`'s children (its own path for members directly
+    in it). The ids cost a string per group to build and parse: only the drill-downs ask for them."""
     step = len(organization.path) + Organization.steplen
     # Starting from the members keeps the caller's scope on the same join (no second pass over
     # the members); the annotations after the filter read the case that filter joined.
@@ -56,20 +57,33 @@ def case_groups(organization, as_of, scope_members):
             ),
         )
         .values_list("unit", "case_status", "closed", "approved_case", "active")
-        .annotate(ids=StringAgg(Cast("pk", CharField()), Value(",")))
+        .annotate(
+            count=Count("pk"), **({"ids": StringAgg(Cast("pk", CharField()), Value(","))} if with_ids else {})
+        )
         .order_by()
     )
-    for unit, status, closed, approved_case, active, ids in groups:
-        yield unit, status, closed, approved_case, active, [int(i) for i in ids.split(",")]
+    for row in groups:
+        if with_ids:
+            *group, count, ids = row
+            yield *group, count, [int(i) for i in ids.split(",")]
+        else:
+            yield *row, []
 
 
-def approved_outcomes(as_of):
-    """{case id: (outcome, contacted)} of the latest approval in force on `as_of` of each case (the
-    latest by approval date, then id). All of them, unscoped: they are few beside the cases, and
-    tying each to its member's unit would cost a lookup per approval."""
-    approvals = (
-        approved_by(as_of)
-        .order_by("case_id", "approved_on", "pk")
-        .values_list("case_id", "outcome", "contacted")
-    )
-    return {case_id: (outcome, contacted) for case_id, outcome, contacted in approvals}  # the last wins
+def approved_outcomes(as_of, case_ids, chunk=1000):
+    """{case id: (outcome, contacted)} of the latest approval of each of `case_ids` in force on
+    `as_of` (the latest by approval date, then id). Read in chunks: a province holds more cases
+    with an approval than one query may carry as parameters."""
+    ids = sorted(case_ids)
+    outcomes = {}
+    for start in range(0, len(ids), chunk):
+        approvals = (
+            approved_by(as_of)
+            .filter(case_id__in=ids[start : start + chunk])
+            .order_by("case_id", "approved_on", "pk")
+            .values_list("case_id", "outcome", "contacted")
+        )
+        outcomes.update(
+            (case_id, (outcome, contacted)) for case_id, outcome, contacted in approvals
+        )  # the last wins
+    return outcomes

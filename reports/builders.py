@@ -208,8 +208,9 @@ class StatisticsRow:
     members: dict = field(default_factory=MemberIds)  # column -> member ids
 
 
-def statistics_rows(organization, as_of: date, scope_members):
-    """One row per child organization of `organization` plus the total, for the date `as_of`."""
+def statistics_rows(organization, as_of: date, scope_members, member_ids=False):
+    """One row per child organization of `organization` plus the total, for the date `as_of`.
+    The rows' member ids are read with the counts if `member_ids` (a drill-down), else on first use."""
     children = list(
         Organization.objects.filter(
             path__startswith=organization.path, depth=organization.depth + 1
@@ -221,32 +222,33 @@ def statistics_rows(organization, as_of: date, scope_members):
     total = StatisticsRow(None, "合计")
     outcomes = {}
 
-    def tally(with_ids):
+    def tally(with_ids, counting=True):
         groups = list(case_groups(organization, as_of, scope_members, with_ids=with_ids))
         outcomes.update(approved_outcomes(as_of, {group[3] for group in groups} - {None} - outcomes.keys()))
-        for unit, status, closed, approved_case, active, count, member_ids in groups:
+        for unit, status, closed, approved_case, active, count, ids in groups:
             outcome, contacted = outcomes.get(approved_case, (None, False))
             # A case closed after the date still counts as open on that date.
             effective = status if closed or status == CaseStatus.OPEN else CaseStatus.OPEN
             for target in (rows.get(unit, own), total):
                 for col in classify(effective, outcome, bool(contacted), bool(active)):
                     if with_ids:
-                        target.members[col].extend(member_ids)
-                    else:
+                        target.members[col].extend(ids)
+                    if counting:
                         target.counts[col] += count
 
     def load_members():
         for row in (*rows.values(), own, total):
             row.members.load = None
-        tally(with_ids=True)
+        tally(with_ids=True, counting=False)
 
-    tally(with_ids=False)
+    tally(with_ids=member_ids)
     result = [r for r in rows.values()]
     if own.counts:
         result.append(own)
     result.append(total)
-    for row in (*rows.values(), own, total):
-        row.members.load = load_members
+    if not member_ids:
+        for row in (*rows.values(), own, total):
+            row.members.load = load_members
     check_relations(result)
     return result
 

@@ -128,3 +128,12 @@ def test_the_queries_do_not_grow_with_the_members_and_the_ids_cost_one_more(
         ids = {c: sorted(rows[-1].members[c]) for c in builders.COLUMNS}
     assert {c: len(v) for c, v in ids.items()} == {c: rows[-1].counts[c] for c in builders.COLUMNS}
     assert sum(len(r.members["D"]) for r in rows[:-1]) == rows[-1].counts["D"] == 4
+
+
+def test_a_drill_down_reads_the_ids_with_the_counts(org, lost, django_assert_num_queries):
+    members = [lost(f"党员{i}", ("branch_a1", "branch_a2")[i % 2])[0] for i in range(4)]
+    with django_assert_num_queries(3):  # no approval: the children, their names, the grouped cases
+        rows = builders.statistics_rows(org("committee_a"), AS_OF, Member.objects.all(), member_ids=True)
+    with django_assert_num_queries(0):
+        assert sorted(rows[-1].members["W"]) == sorted(m.pk for m in members)
+    assert [len(r.members["A"]) for r in rows[:-1] if r.counts["A"]] == [2, 2]

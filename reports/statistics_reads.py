@@ -71,20 +71,20 @@ def case_groups(organization, as_of, scope_members, with_ids=False):
             yield *row, []
 
 
-def approved_outcomes(as_of, case_ids, chunk=1000):
-    """{case id: (outcome, contacted)} of the latest approval of each of `case_ids` in force on
-    `as_of` (the latest by approval date, then id). Read in chunks: a province holds more cases
-    with an approval than one query may carry as parameters."""
-    ids = sorted(case_ids)
-    outcomes = {}
-    for start in range(0, len(ids), chunk):
-        approvals = (
-            approved_by(as_of)
-            .filter(case_id__in=ids[start : start + chunk])
-            .order_by("case_id", "approved_on", "pk")
-            .values_list("case_id", "outcome", "contacted")
-        )
-        outcomes.update(
-            (case_id, (outcome, contacted)) for case_id, outcome, contacted in approvals
-        )  # the last wins
-    return outcomes
+# Up to this many cases, their approvals are read by id; past it, every approval in force is read
+# at once: a long IN list costs more to send and plan than the rows it saves (at 7,000 cases in
+# 1,000-id chunks: 190 ms against 15 ms for all of them).
+BY_ID_UP_TO = 1000
+
+
+def approved_outcomes(as_of, case_ids):
+    """{case id: (outcome, contacted)} of the latest approval in force on `as_of` of each of
+    `case_ids` (the latest by approval date, then id)."""
+    if not case_ids:
+        return {}
+    approvals = approved_by(as_of)
+    if len(case_ids) <= BY_ID_UP_TO:
+        approvals = approvals.filter(case_id__in=case_ids)
+    rows = approvals.order_by("case_id", "approved_on", "pk").values_list("case_id", "outcome", "contacted")
+    # Ordered by approval: the last one of a case wins.
+    return {case_id: (outcome, contacted) for case_id, outcome, contacted in rows if case_id in case_ids}

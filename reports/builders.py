@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db.models import OuterRef, Q, Subquery
 
-from disposition.models import Disposition, DispositionStatus
 from lianxin.fixtures import legend
 from lianxin.models import Organization
 from lianxin.queries import names_as_of
@@ -17,6 +16,7 @@ from members.models import Member, PartyStatus
 from members.status import lost_threshold
 from reports.relations import COLUMNS as COLUMNS  # re-exported: layout, xlsx and views read it here
 from reports.relations import classify, relation_problems
+from reports.statistics_reads import approved_outcomes, case_groups
 from tracing.models import CaseStatus, LostContactCase
 from tracing.periods import loss_cases_of_outer_member, lost_period
 
@@ -182,50 +182,35 @@ class StatisticsError(ValueError):
     """A relation of the 统计表 does not hold; names the members involved."""
 
 
+class MemberIds(defaultdict):
+    """Column -> ids of the members counted there, for one row of the 统计表. The table itself needs
+    only the counts, so the builder leaves the ids to `load`, run the first time any column of the
+    row is asked for (it fills every row of the table at once)."""
+
+    def __init__(self, load=None):
+        super().__init__(list)
+        self.load = load
+
+    def __missing__(self, column):
+        load, self.load = self.load, None
+        if load is not None:
+            load()
+            if column in self:
+                return self[column]
+        return super().__missing__(column)
+
+
 @dataclass
 class StatisticsRow:
     organization: Organization | None
     label: str
     counts: Counter = field(default_factory=Counter)
-    members: dict = field(default_factory=lambda: defaultdict(list))  # column -> member ids
+    members: dict = field(default_factory=MemberIds)  # column -> member ids
 
 
-def statistics_rows(organization, as_of: date, scope_members):
-    """One row per child organization of `organization` plus the total, for the date `as_of`."""
-    latest_case = LostContactCase.objects.filter(member=OuterRef("member_id"), opened_on__lte=as_of).order_by(
-        "-opened_on", "-pk"
-    )
-    approved = (
-        Disposition.objects.filter(
-            case=OuterRef("pk"),
-            status__in=[DispositionStatus.APPROVED, DispositionStatus.REVOKED],
-            approved_on__lte=as_of,
-        )
-        .exclude(revoked_on__lte=as_of)
-        .order_by("-approved_on", "-pk")
-    )
-    active = Disposition.objects.filter(
-        case=OuterRef("pk"), status__in=[DispositionStatus.IN_REVIEW, DispositionStatus.RETURNED]
-    )
-    cases = (
-        LostContactCase.objects.filter(member__in=scope_members, opened_on__lte=as_of)
-        .filter(member__organization__path__startswith=organization.path)
-        .filter(pk=Subquery(latest_case.values("pk")[:1]))
-        .annotate(
-            approved_outcome=Subquery(approved.values("outcome")[:1]),
-            approved_contacted=Subquery(approved.values("contacted")[:1]),
-            has_active=Subquery(active.values("pk")[:1]),
-        )
-        .values_list(
-            "member_id",
-            "member__organization__path",
-            "status",
-            "closed_on",
-            "approved_outcome",
-            "approved_contacted",
-            "has_active",
-        )
-    )
+def statistics_rows(organization, as_of: date, scope_members, member_ids=False):
+    """One row per child organization of `organization` plus the total, for the date `as_of`.
+    The rows' member ids are read with the counts if `member_ids` (a drill-down), else on first use."""
     children = list(
         Organization.objects.filter(
             path__startswith=organization.path, depth=organization.depth + 1
@@ -235,22 +220,35 @@ def statistics_rows(organization, as_of: date, scope_members):
     rows = {c.path: StatisticsRow(c, names.get(c.pk, c.name)) for c in children}
     own = StatisticsRow(organization, f"{names.get(organization.pk, organization.name)}（直属）")
     total = StatisticsRow(None, "合计")
-    step = len(organization.path) + Organization.steplen
-    for member_id, path, status, closed_on, outcome, contacted, has_active in cases:
-        # A case closed after the date still counts as open on that date.
-        effective = (
-            status if (closed_on and closed_on <= as_of) or status == CaseStatus.OPEN else CaseStatus.OPEN
-        )
-        cols = classify(effective, outcome, bool(contacted), bool(has_active))
-        row = rows.get(path[:step], own)
-        for target in (row, total):
-            for col in cols:
-                target.counts[col] += 1
-                target.members[col].append(member_id)
+    outcomes = {}
+
+    def tally(with_ids, counting=True):
+        groups = list(case_groups(organization, as_of, scope_members, with_ids=with_ids))
+        outcomes.update(approved_outcomes(as_of, {group[3] for group in groups} - {None} - outcomes.keys()))
+        for unit, status, closed, approved_case, active, count, ids in groups:
+            outcome, contacted = outcomes.get(approved_case, (None, False))
+            # A case closed after the date still counts as open on that date.
+            effective = status if closed or status == CaseStatus.OPEN else CaseStatus.OPEN
+            for target in (rows.get(unit, own), total):
+                for col in classify(effective, outcome, bool(contacted), bool(active)):
+                    if with_ids:
+                        target.members[col].extend(ids)
+                    if counting:
+                        target.counts[col] += count
+
+    def load_members():
+        for row in (*rows.values(), own, total):
+            row.members.load = None
+        tally(with_ids=True, counting=False)
+
+    tally(with_ids=member_ids)
     result = [r for r in rows.values()]
     if own.counts:
         result.append(own)
     result.append(total)
+    if not member_ids:
+        for row in (*rows.values(), own, total):
+            row.members.load = load_members
     check_relations(result)
     return result
 

@@ -72,7 +72,9 @@ def run_register(job, output, progress):
 def column_members(user, organization, as_of, column):
     """The ids behind one column of the organization's 统计表 (its total row), in `user`'s scope."""
     try:
-        rows = builders.statistics_rows(organization, as_of, scope_members(user, organization))
+        rows = builders.statistics_rows(
+            organization, as_of, scope_members(user, organization), member_ids=True
+        )
     except builders.StatisticsError:
         raise ValidationError("统计表关系校验未通过，请先在统计表页面查看并处理后再导出。") from None
     return rows[-1].members[column]

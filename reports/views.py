@@ -178,7 +178,7 @@ def statistics_members(request):
     column = request.GET.get("col", "")
     if column not in builders.COLUMNS:
         column = "A"
-    rows = builders.statistics_rows(org, as_of, _members(request, org))
+    rows = builders.statistics_rows(org, as_of, _members(request, org), member_ids=True)
     ids = rows[-1].members[column]
     members = (
         Member.objects.filter(pk__in=ids)

@@ -210,10 +210,13 @@ def _value(row, path):
     return row
 
 
-def all_items(today, *, where_for=None):
-    """Every rule's work today; `where_for(rule)` gives each rule's extra filter (or None)."""
+def all_items(today, *, where_for=None, include=None):
+    """Every rule's work today; `where_for(rule)` gives each rule's extra filter (or None), and
+    `include(rule)`, when given, says which rules are asked at all."""
     found = []
     for rule in rules():
+        if include is not None and not include(rule):
+            continue
         found.extend(items(rule, today, where=where_for(rule) if where_for else None))
     return found
 

@@ -76,12 +76,24 @@ def _where_for(user, posts, today):
     return where
 
 
+def _reachable(user, posts):
+    """The rules whose items can be addressed to the user: work goes to its desk's tier and, when
+    nobody is there or it waits too long, upward — never down. So a secretary who holds (or is
+    lent) no committee post is never asked the committee's rules; the administrators all."""
+    if access.is_unrestricted(user):
+        return None
+    top = max(RANK[p.organization.tier] for p in posts)
+    return lambda rule: RANK[rule.tier] <= top
+
+
 def entries_for(user, today):
     """The user's items today, most urgent first (a fixed number of queries)."""
     posts = seats(user, today)
     if not posts and not access.is_unrestricted(user):
         return []
-    items = overdue.all_items(today, where_for=_where_for(user, posts, today))
+    items = overdue.all_items(
+        today, where_for=_where_for(user, posts, today), include=_reachable(user, posts)
+    )
     staff = Staff({item.organization.path for item in items}, today)
     found = []
     for item in items:

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import overdue, todo
-from lianxin.models import Organization
+from lianxin import addressing, overdue, todo
+from lianxin.models import TIER_BRANCH, TIER_COMMITTEE, Delegation, Organization
 from members.models import Transfer
 from tests.factories import CaseFactory, MemberFactory
+from tracing.models import CaseStatus
 
 DAY = timedelta(days=1)
 TODAY = timezone.localdate()
@@ -117,3 +118,48 @@ def test_the_workbench_shows_the_same_counts(world, client_for):
     html = response.content.decode()
     assert f'href="{reverse("todo")}?tab=overdue"' in html
     assert f'<span class="count">{counts["overdue"]}</span>' in html
+
+
+def _addressed_to(user):
+    """Ground truth: every rule's items addressed as the digest addresses them, kept for `user`."""
+    items = addressing.address_all(overdue.all_items(TODAY), TODAY)
+    return sorted(i.key for i in items for a in i.addressees if a.user.pk == user.pk)
+
+
+def test_a_secretary_is_asked_only_the_rules_that_can_reach_a_branch(world):
+    """Work goes up the tree, never down: a branch secretary's 待办 skips the committee's and the
+    department's rules (fewer queries) and still holds exactly what is addressed to them — and,
+    lent a committee post, the committee's work as well."""
+    some_work(world)
+    branch = world.orgs["610581001001"]
+    CaseFactory(  # the committee's 再次查找, long overdue
+        member=MemberFactory(organization=branch),
+        opened_by=world.users["branch_a1"],
+        status=CaseStatus.UNREACHABLE,
+        closed_on=TODAY - 90 * DAY,
+    )
+    secretary = world.users["branch_a1"]
+
+    def entries():
+        with CaptureQueriesContext(connection) as ctx:
+            found = sorted(e.item.key for e in todo.entries_for(secretary, TODAY))
+        return found, len(ctx.captured_queries)
+
+    found, queries = entries()
+    assert found == _addressed_to(secretary) and found
+    assert not any(key.startswith("second_search:") for key in found)
+    above = [r for r in overdue.rules() if r.tier != TIER_BRANCH]
+    assert above  # the committee's and the department's rules exist, and were not asked
+
+    Delegation.objects.create(
+        post=world.users["committee_a"].posts.get(ended_on__isnull=True),
+        delegate=secretary,
+        starts_on=TODAY,
+        ends_on=TODAY + 7 * DAY,
+        reason=Delegation.Reason.choices[0][0],
+        created_by=world.users["committee_a"],
+    )
+    lent, lent_queries = entries()
+    assert lent == _addressed_to(secretary)
+    assert any(key.startswith("second_search:") for key in lent)
+    assert lent_queries >= queries + len([r for r in above if r.tier == TIER_COMMITTEE])

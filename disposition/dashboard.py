@@ -8,6 +8,7 @@ Each panel counts a named filter of the inbox page (disposition/listfilters.py) 
 from django.urls import reverse
 from django.utils import timezone
 
+from disposition.inboxcount import inbox_total
 from disposition.listfilters import LIST, WAITING
 from lianxin import access, listfilters
 from lianxin.dashboard import Panel, count_and_first, count_and_first_each
@@ -30,7 +31,8 @@ def panels(user):
     waiting_count, waiting_rows = count_and_first(
         _base(user)
         .filter(listfilters.q(LIST, WAITING, user, timezone.localdate()))
-        .order_by("stage_since", "pk")
+        .order_by("stage_since", "pk"),
+        count=lambda: inbox_total(user),  # past a committee's size, the counters (as the inbox)
     )
     return [
         Panel(

@@ -60,11 +60,12 @@ def counted(user):
 def count_and_first(queryset, n=5, count=None):
     """The number of rows and the first `n` of them. One query when there are at most `n` —
     as in most panels of a branch — and a count only when there are more (`count`, a counter's
-    total, when the caller has one)."""
+    total or a function giving it or None, when the caller has one)."""
     rows = list(queryset[: n + 1])
     if len(rows) <= n:
         return len(rows), rows
-    return (queryset.count() if count is None else count), rows[:n]
+    total = count() if callable(count) else count
+    return (queryset.count() if total is None else total), rows[:n]
 
 
 def count_and_first_each(queryset, panels, n=5, cap=50, counts=None):

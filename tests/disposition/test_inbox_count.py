@@ -56,3 +56,26 @@ def test_the_inbox_total_is_its_rows_with_counters_or_without(
     assert len(small_counts) == (0 if username == "admin" else 1) and not large_counts
     expected = {"branch_a1": 3, "officer": 0, "committee_a": 2, "county": 0, "admin": 0}[username]
     assert rows == expected
+
+
+def test_the_waiting_panel_counts_as_the_inbox_past_a_committee_size(world, org, client_for, monkeypatch):
+    """待我审批 on the 工作台 of a large scope takes the inbox's counter total, not a count of the
+    waiting rows; the number is the inbox's rows all the same."""
+    from disposition.dashboard import panels
+
+    user = world.users["committee_a"]  # the 基层党委 reviews what the branch passed on
+    for i in range(7):  # more than the panel shows: its number is counted, not its rows
+        d = _propose(world, _unreachable_case(world, org, name=f"卫{i}"))
+        _agree(world, d, "branch_a1", "branch_committee")
+    rows = Disposition.objects.filter(inbox_q(user)).count()
+    assert rows > 5
+    small = panels(user)[0]
+    monkeypatch.setattr(dashboard, "LARGE_SCOPE", 0)
+    with CaptureQueriesContext(connection) as ctx:
+        large = panels(user)[0]
+    assert small.title == large.title == "待我审批"
+    assert small.count == large.count == rows and len(large.items) == 5
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith("SELECT COUNT(")]
+    # only the few rows kept from the user are counted (inboxcount), never "the waiting rows
+    # not kept from them" — the inbox's own filter, with its NOT EXISTS over the steps
+    assert counts and not any("NOT (EXISTS(" in sql for sql in counts)

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianxin import access, actions, listfilters, perms
-from lianxin.dashboard import Panel, count_and_first
+from lianxin.dashboard import Panel, count_and_first, counted
 from tracing.listfilters import LIST, lost_without_case
+from tracing.models import AssistanceRequest
+from tracing.queries import sees_assisted_cases
 
 QUICK_OPEN = "tracing:case_quick_open"
 
@@ -20,15 +22,7 @@ def panels(user):
     """The cases waiting on the user: 协查 to answer, second searches due (read live)."""
     if not access.has_any(user, access.VIEW):
         return []
-    today = timezone.localdate()
-    keys = ("second_search_due", "assistance_pending")
-    wanted = {key: listfilters.q(LIST, key, user, today) for key in keys}
-    # Both counts in one pass over the few cases that match either, not the scope's every case.
-    counts = (
-        listfilters.base(LIST, user)
-        .filter(wanted["second_search_due"] | wanted["assistance_pending"])
-        .aggregate(**{key: Count("pk", filter=q) for key, q in wanted.items()})
-    )
+    counts = _waiting_counts(user)
     # The committee does the second search: for it, that list is waiting on it.
     second_rank = 15 if access.has_any(user, perms.REVIEW_COMMITTEE) else 55
     return [
@@ -49,6 +43,31 @@ def panels(user):
             rank=second_rank,
         ),
     ]
+
+
+def _waiting_counts(user):
+    """{second_search_due, assistance_pending}: the counts of the two filters' rows. Past a
+    committee's size, when the user's cases are their scope's alone (no 协查 from elsewhere), the
+    second searches are the counter's and the 协查 are none — or, for a user over the whole tree,
+    the cases with a pending request, counted over the few requests."""
+    totals = counted(user)
+    if totals is not None and not sees_assisted_cases(user):
+        whole_tree = access.scope_q(user, access.VIEW, "organization__path") is None
+        pending = (
+            AssistanceRequest.objects.filter(answered_on__isnull=True).values("case_id").distinct().count()
+            if whole_tree
+            else 0  # no request reached the user's units (sees_assisted_cases)
+        )
+        return {"second_search_due": totals["cases.second_search"], "assistance_pending": pending}
+    today = timezone.localdate()
+    keys = ("second_search_due", "assistance_pending")
+    wanted = {key: listfilters.q(LIST, key, user, today) for key in keys}
+    # Both counts in one pass over the few cases that match either, not the scope's every case.
+    return (
+        listfilters.base(LIST, user)
+        .filter(wanted["second_search_due"] | wanted["assistance_pending"])
+        .aggregate(**{key: Count("pk", filter=q) for key, q in wanted.items()})
+    )
 
 
 def watch_panels(user):

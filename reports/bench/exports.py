@@ -4,11 +4,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from openpyxl import Workbook
 
-from lianxin.models import Organization
+from lianxin.models import Organization, OrgCounter
 from members import idcard
+from members.importing.models import ImportBatch, ImportRecord
 from members.importing.service import import_file
 from members.models import Member
 from reports import builders, pdf
@@ -80,4 +81,17 @@ def import_row(importer, n=100_000):
         }
     report = result["report"]
     row["note"] = f"created {report.created}, errors {len(report.errors)}"
+    _vacuum(Member, Member.history.model, ImportBatch, ImportRecord, OrgCounter)
     return row
+
+
+def _vacuum(*models):
+    """The rolled-back import leaves 100,000 dead rows in each table it wrote: below autovacuum's
+    20 % they stay, and the planner, probing an index's end for a date past its statistics,
+    walks them on every later query (a branch's rule query planned in 3.7 ms instead of 1.0 ms,
+    measured at 5,000,000 members). A real import commits; the benchmark cleans up after itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")

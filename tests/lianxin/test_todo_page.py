@@ -163,3 +163,19 @@ def test_a_secretary_is_asked_only_the_rules_that_can_reach_a_branch(world):
     assert lent == _addressed_to(secretary)
     assert any(key.startswith("second_search:") for key in lent)
     assert lent_queries >= queries + len([r for r in above if r.tier == TIER_COMMITTEE])
+
+
+def test_one_query_finds_the_rules_with_work_on_a_small_scope(world):
+    """On a branch or a committee one UNION finds the rules with any work; only they are asked for
+    their rows — the same rules that asking each would have found rows for."""
+    some_work(world)
+    for username in ("branch_a1", "branch_a2", "committee_a", "county"):
+        user = world.users[username]
+        where = todo._where_for(user, todo.seats(user, TODAY), TODAY)
+        with CaptureQueriesContext(connection) as ctx:
+            busy = overdue.rules_with_work(TODAY, overdue.rules(), where_for=where)
+        assert len(ctx.captured_queries) == 1
+        assert busy == {r.key for r in overdue.rules() if overdue.items(r, TODAY, where=where(r))}, username
+        if username == "branch_a1":
+            assert busy and len(busy) < len(overdue.rules())
+    assert overdue.rules_with_work(TODAY, []) == set()

@@ -13,18 +13,30 @@ Past a committee's size (a county, a city, the province) counting the scope's ro
 more than the page: there a panel that has a per-organization counter (lianxin/counters.py)
 takes its number from `counted(user)` — a handful of counter rows read in one query — and
 reads only its first few rows.
+
+The page itself is opened far more often than its numbers change: `cached_panels_for` keeps the
+panels a user was shown for WORKBENCH_CACHE_SECONDS (a minute) in the cache, under the user and
+everything that decides their scope (grants, posts, the day). The copy gives way to the user's
+own writes (the session's last write, lianxin/middleware.py) and to the page's 刷新 link; what
+others did shows within the minute. Never the rendered page: it carries the user's CSRF token.
 """
 
+import hashlib
 import operator
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import reduce
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, F
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxin import counters
+from lianxin import access, counters
 from lianxin.discovery import app_modules
+from lianxin.queries import active_posts
 
 LARGE_SCOPE = 2000  # members in scope past which the 工作台 reads the counters (a county and up)
 
@@ -180,3 +192,28 @@ def panels_for(user):
     for module in app_modules("dashboard"):
         panels.extend(module.panels(user))
     return sorted(panels, key=lambda p: (p.count == 0, p.rank))
+
+
+def cached_panels_for(user, wrote_at=0, fresh=False):
+    """`panels_for(user)` and when they were computed (an aware datetime, None when not cached):
+    the user's copy when it is younger than WORKBENCH_CACHE_SECONDS and than the user's last
+    write (`wrote_at`, epoch seconds), else computed now (and always when `fresh`)."""
+    seconds = getattr(settings, "WORKBENCH_CACHE_SECONDS", 0)
+    if not seconds:
+        return panels_for(user), None
+    key = _cache_key(user)
+    copy = cache.get(key)
+    if copy is None or fresh or copy["at"] <= wrote_at:
+        # The time is taken before reading: a write committed meanwhile is newer than the copy.
+        copy = {"at": time.time(), "panels": panels_for(user)}
+        cache.set(key, copy, seconds)
+    return copy["panels"], datetime.fromtimestamp(copy["at"], UTC)
+
+
+def _cache_key(user):
+    """Everything the panels depend on besides the data: who, their grants (read fresh every
+    request, so a right taken away never serves the old copy), their posts and the day."""
+    grants = sorted((perm, access.granted_paths(user, perm)) for perm in access.PERMISSIONS)
+    posts = sorted(post.pk for post in active_posts(user))
+    scope = repr((user.pk, user.is_superuser, grants, posts, timezone.localdate().isoformat()))
+    return "workbench:" + hashlib.sha256(scope.encode()).hexdigest()

@@ -37,6 +37,36 @@ class SessionRefreshMiddleware:
         return response
 
 
+WROTE_AT = "_wrote_at"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def wrote_at(request):
+    """When this session last sent a request that may have written (epoch seconds, 0 if never)."""
+    session = getattr(request, "session", None)
+    return session.get(WROTE_AT, 0) if session is not None else 0
+
+
+class LastWriteMiddleware:
+    """The session notes when its user last wrote (any non-GET request that did not fail).
+
+    Pages that serve a short-lived copy of what they computed (the 工作台) compare it with this,
+    so the user's own change shows at once. It is in the session, not in a process's memory,
+    so every web process of the deployment sees it. One session save per write, none per read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        wrote = request.method not in SAFE_METHODS and response.status_code < 400
+        if wrote and user is not None and user.is_authenticated:  # not after a logout: no empty session
+            request.session[WROTE_AT] = time.time()
+        return response
+
+
 class NoStoreMiddleware:
     """No page or file of lianxin is kept by a browser or a proxy cache.
 

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.middleware.SessionRefreshMiddleware",
+    "lianxin.middleware.LastWriteMiddleware",  # the 工作台's copy gives way to the user's own writes
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +186,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The 工作台 serves a copy of its panels for this long (0: always computed); the user's own
+# writes show at once (lianxin.middleware.LastWriteMiddleware). Tests compute every time, except
+# those of the copy itself.
+WORKBENCH_CACHE_SECONDS = env_int("WORKBENCH_CACHE_SECONDS", 0 if TESTING else 60)
+
 # Sessions end after an hour of inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 3600)
 # The idle timeout is kept by lianxin.middleware.SessionRefreshMiddleware, which saves the
@@ -227,6 +233,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The worker runs at this lower CPU priority (nice), so pages go first on a shared machine.
+# Not in tests: they run the worker inside the test process.
+WORKER_NICENESS = env_int("WORKER_NICENESS", 0 if TESTING else 10)
 
 # guardian: object permissions on Organization nodes only; no anonymous user row.
 ANONYMOUS_USER_NAME = None

@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lianxin import access
-from lianxin.dashboard import panels_for
+from lianxin.dashboard import cached_panels_for
 from lianxin.dates import QueryDateError
 from lianxin.disclosure import resolve, reveal, revealable_fields
+from lianxin.middleware import wrote_at
 from lianxin.models import Disclosure, Organization, OrgKind, Post
 from lianxin.pagination import paginate, query_without_page
 from lianxin.queries import active_posts
@@ -40,7 +41,8 @@ def home(request):
     """工作台: where the user stands and what needs doing in their scope."""
     posts = active_posts(request.user)
     counts = organization_counts(request.user)
-    panels = panels_for(request.user)  # most urgent first
+    # most urgent first; a minute's copy unless the user wrote since or asks for 刷新
+    panels, taken_at = cached_panels_for(request.user, wrote_at(request), request.GET.get("fresh") == "1")
     return render(
         request,
         "lianxin/home.html",
@@ -48,6 +50,7 @@ def home(request):
             "posts": posts,
             "counts": counts,
             "panels": panels,
+            "taken_at": taken_at,
             "urgent": [p for p in panels if p.urgent],
             "others": [p for p in panels if p.count and not p.urgent],
             "empty": [p for p in panels if not p.count and not p.pending],

@@ -206,7 +206,8 @@ def cached_panels_for(user, wrote_at=0, fresh=False):
     if copy is None or fresh or copy["at"] <= wrote_at:
         # The time is taken before reading: a write committed meanwhile is newer than the copy.
         copy = {"at": time.time(), "panels": panels_for(user)}
-        cache.set(key, copy, seconds)
+        if not any(panel.pending for panel in copy["panels"]):  # "请稍后刷新本页" must mean it
+            cache.set(key, copy, seconds)
     return copy["panels"], datetime.fromtimestamp(copy["at"], UTC)
 
 

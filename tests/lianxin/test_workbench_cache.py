@@ -10,11 +10,14 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from lianxin import dashboard, todo_snapshot
 from lianxin.dashboard import panels_for
-from lianxin.models import Post
+from lianxin.models import Post, TodoSnapshot
 from lianxin.posts import post_end
 from members.models import SelfReport
+from tests.lianxin.test_todo_page import some_work
 from tests.members.test_guidui import identified, lost_member, report, secretary_post, url_of
 
 pytestmark = pytest.mark.usefixtures(secretary_post.__name__)  # the 联心卡 the 归队码 page shows
@@ -104,6 +107,22 @@ def test_a_copy_never_outlives_the_rights_nor_serves_another_user(world, org, cl
     response, panels, _sqls = workbench(secretary)
     assert TITLE not in panels and not any(panels.values())
     assert "王建华" not in response.content.decode()
+
+
+@override_settings(WORKBENCH_CACHE_SECONDS=60)
+def test_a_page_still_counting_is_not_kept(world, client_for, monkeypatch):
+    """ "正在统计，请稍后刷新本页" (a large scope's first 待办 snapshot): a reload shows the counts
+    as soon as the worker has them, not a minute later."""
+    monkeypatch.setattr(dashboard, "LARGE_SCOPE", 0)  # the test world's committee counts as large
+    some_work(world)
+    user = world.users["committee_a"]
+    TodoSnapshot.objects.create(user=user, refreshing_since=timezone.now())  # the worker has it
+    client = client_for("committee_a")
+    assert "正在统计，请稍后刷新本页" in client.get(reverse("home")).content.decode()
+
+    todo_snapshot.refresh(user, timezone.localdate())  # the worker is done
+    html = client.get(reverse("home")).content.decode()
+    assert "正在统计" not in html and "截至 " in html
 
 
 def test_off_the_panels_are_computed_every_time(world, org, client_for):

@@ -127,20 +127,12 @@ def test_a_worker_killed_mid_file_leaves_no_file_marked_done(world, database_que
 
 def test_the_worker_yields_the_cpu_to_the_pages():
     """`db_worker` lowers its own priority once, to WORKER_NICENESS, and never back up."""
-    code = (
+    from tests.lianxin.test_wsgi import python_says
+
+    (niceness,) = python_says(
         "import os, django; django.setup();"
         "from lianxin.management.commands.db_worker import lower_priority;"
         "lower_priority(7); lower_priority(7); lower_priority(3);"
         "print(os.getpriority(os.PRIO_PROCESS, 0))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lianxin.settings"}
-    done = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-500:]
-    assert int(done.stdout.split()[-1]) == max(os.getpriority(os.PRIO_PROCESS, 0), 7)
+    assert int(niceness) == max(os.getpriority(os.PRIO_PROCESS, 0), 7)

@@ -41,7 +41,12 @@ def test_trend_charts_render_on_a_phone_under_the_csp(world, org, session):
     session.login("committee_a")
     session.go(f"/orgs/{org('committee_a').pk}/")
     page.click("text=月度趋势")
-    page.wait_for_selector("canvas[data-chart=status]")
+    # The canvases are in the page before the scripts at its end have drawn on them.
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll("canvas[data-chart]")).every(function (c) {
+             return typeof Chart !== "undefined" && Chart.getChart(c);
+           })"""
+    )
     drawn = page.evaluate(
         """() => Array.from(document.querySelectorAll("canvas[data-chart]")).map(function (c) {
              var chart = Chart.getChart(c);

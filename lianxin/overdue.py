@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Substr
 
@@ -227,7 +229,42 @@ def all_items(today, *, where_for=None, include=None, probe=False):
 def rules_with_work(today, asked, *, where_for=None):
     """The keys of the rules among `asked` that have work today, in one query: each rule's rows
     reduced to the rule's number, in a UNION. On a branch, asking each of a dozen rules for its
-    rows costs more than the rows: it is Django building and PostgreSQL planning empty queries."""
+    rows costs more than the rows: it is Django building and PostgreSQL planning empty queries.
+
+    Building that UNION costs three times running it, so its SQL is kept for the day when
+    `where_for` names what decides its filters (`where_for.key`, lianxin/todo.py): everything
+    else in it is the rules and their thresholds (LIANXIN["OVERDUE"]), part of the key."""
+    if not asked:
+        return set()
+    scope_key = getattr(where_for, "key", None) if where_for else ()
+    if scope_key is None:
+        return {asked[n].key for (n,) in _probe(today, asked, where_for)}
+    from lianxin.models import Organization
+
+    alias = router.db_for_read(Organization)  # the same for every model: lianxin/replica.py
+    key = (alias, today, tuple(r.key for r in asked), scope_key, repr(settings.LIANXIN["OVERDUE"]))
+    compiled = _PROBE_SQL.get(key)
+    if compiled is None:
+        try:
+            compiled = _probe(today, asked, where_for).query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:
+            compiled = ()
+        if len(_PROBE_SQL) >= PROBE_SQL_KEPT:
+            _PROBE_SQL.clear()  # yesterday's and the least asked: all cheap to build again
+        _PROBE_SQL[key] = compiled
+    if not compiled:
+        return set()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*compiled)
+        return {asked[n].key for (n,) in cursor.fetchall()}
+
+
+PROBE_SQL_KEPT = 2000  # scopes whose probe SQL a process keeps (a few KB each)
+_PROBE_SQL = {}
+
+
+def _probe(today, asked, where_for):
+    """The UNION of `rules_with_work` as a queryset of rule numbers."""
     parts = []
     for n, rule in enumerate(asked):
         qs = rule.queryset(today).filter(work_q(rule.clocks(), today))
@@ -235,9 +272,7 @@ def rules_with_work(today, asked, *, where_for=None):
         if where is not None:
             qs = qs.filter(where)
         parts.append(qs.order_by().values_list(Value(n, output_field=IntegerField())).distinct())
-    if not parts:
-        return set()
-    return {asked[n].key for (n,) in parts[0].union(*parts[1:])}
+    return parts[0].union(*parts[1:])
 
 
 def unit_counts(rule, today, *, under, depth):

@@ -75,6 +75,9 @@ def _where_for(user, posts, today):
             q &= reach
         return q
 
+    # Everything the filters are made of, besides the rules (overdue.rules_with_work keeps the
+    # probe's SQL under it).
+    where.key = ("todo", unrestricted, tuple(paths), tuple(sorted(ranks)), today)
     return where
 
 

@@ -179,3 +179,39 @@ def test_one_query_finds_the_rules_with_work_on_a_small_scope(world):
         if username == "branch_a1":
             assert busy and len(busy) < len(overdue.rules())
     assert overdue.rules_with_work(TODAY, []) == set()
+
+
+def test_the_probe_kept_for_the_day_answers_as_the_one_built(world, settings):
+    """The probe's SQL is kept per scope, rules and thresholds: asked again it is one query and
+    the same answer; another scope or other thresholds get their own."""
+    some_work(world)
+    overdue._PROBE_SQL.clear()
+    secretary, other = world.users["branch_a1"], world.users["branch_a2"]
+    mine = todo._where_for(secretary, todo.seats(secretary, TODAY), TODAY)
+    theirs = todo._where_for(other, todo.seats(other, TODAY), TODAY)
+    built = overdue.rules_with_work(TODAY, overdue.rules(), where_for=mine)
+    assert built and len(overdue._PROBE_SQL) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert overdue.rules_with_work(TODAY, overdue.rules(), where_for=mine) == built
+    assert len(ctx.captured_queries) == 1 and len(overdue._PROBE_SQL) == 1
+    # The other branch has no work: its own SQL, its own (empty) answer.
+    assert overdue.rules_with_work(TODAY, overdue.rules(), where_for=theirs) == set()
+    assert len(overdue._PROBE_SQL) == 2
+    # Thresholds moved far out: nothing is work yet, whatever was kept.
+    settings.LIANXIN = {
+        **settings.LIANXIN,
+        "OVERDUE": {key: value * 50 for key, value in settings.LIANXIN["OVERDUE"].items()},
+    }
+    later = overdue.rules_with_work(TODAY, overdue.rules(), where_for=mine)
+    assert later == {r.key for r in overdue.rules() if overdue.items(r, TODAY, where=mine(r))}
+    assert later < built
+
+
+def test_a_probe_that_can_match_nothing_is_kept_as_nothing(world):
+    """A user with no post reaches no rows: the empty answer is kept without a query."""
+    nobody = todo._where_for(world.users["branch_a1"], [], TODAY)
+    overdue._PROBE_SQL.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert overdue.rules_with_work(TODAY, overdue.rules(), where_for=nobody) == set()
+        assert overdue.rules_with_work(TODAY, overdue.rules(), where_for=nobody) == set()
+    assert len(ctx.captured_queries) == 0 and list(overdue._PROBE_SQL.values()) == [()]

@@ -131,3 +131,35 @@ def test_a_second_post_keeps_the_first_posts_rights(world, org):
     access.forget(user)
     assert not access.can(user, perms.VIEW_SCOPE, org("branch_b2"))
     assert access.can(user, perms.MANAGE_MEMBERS, org("branch_a1"))
+
+
+def test_a_subtree_by_range_is_the_subtree_by_prefix(world, org):
+    """The range subtree_q adds (for the index's order) never drops or adds a row: every unit's
+    subtree is the same by the range as by the prefix alone — also for a path made of the
+    alphabet's last letter, the range's edge — and a sibling's rows stay out."""
+    from members.models import Member
+    from tests.factories import MemberFactory
+
+    committee = org("committee_a")
+    edge = org("branch_a2")
+    Organization.objects.filter(pk=edge.pk).update(path=committee.path + "ZZZZ")  # the last possible child
+    for unit in (org("branch_a1"), org("branch_b1")):
+        MemberFactory(organization=unit)
+    MemberFactory(organization=edge)
+    for unit in Organization.objects.all():
+        by_prefix = set(
+            Member.objects.filter(organization__path__startswith=unit.path).values_list("pk", flat=True)
+        )
+        by_range = set(
+            Member.objects.filter(access.subtree_q("organization__path", unit.path)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert by_range == by_prefix, unit.code
+    assert Member.objects.filter(
+        access.subtree_q("organization__path", committee.path), organization=edge
+    ).exists()
+    after = committee.path[:-1] + chr(ord(committee.path[-1]) + 1)  # the next sibling's prefix
+    assert not Member.objects.filter(
+        access.subtree_q("organization__path", after), organization=edge
+    ).exists()

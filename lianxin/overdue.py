@@ -259,7 +259,7 @@ def rules_with_work(today, asked, *, where_for=None):
         return {asked[n].key for (n,) in cursor.fetchall()}
 
 
-PROBE_SQL_KEPT = 2000  # scopes whose probe SQL a process keeps (a few KB each)
+PROBE_SQL_KEPT = 500  # scopes whose probe SQL a process keeps (about 8 KB each: 4 MB at most)
 _PROBE_SQL = {}
 
 

@@ -215,3 +215,16 @@ def test_a_probe_that_can_match_nothing_is_kept_as_nothing(world):
         assert overdue.rules_with_work(TODAY, overdue.rules(), where_for=nobody) == set()
         assert overdue.rules_with_work(TODAY, overdue.rules(), where_for=nobody) == set()
     assert len(ctx.captured_queries) == 0 and list(overdue._PROBE_SQL.values()) == [()]
+
+
+def test_the_kept_probes_are_bounded(world, monkeypatch):
+    """A process keeps at most PROBE_SQL_KEPT scopes' probes: past that it starts again."""
+    some_work(world)
+    monkeypatch.setattr(overdue, "PROBE_SQL_KEPT", 2)
+    overdue._PROBE_SQL.clear()
+    for username in ("branch_a1", "branch_a2", "committee_a", "county", "branch_a1"):
+        user = world.users[username]
+        where = todo._where_for(user, todo.seats(user, TODAY), TODAY)
+        busy = overdue.rules_with_work(TODAY, overdue.rules(), where_for=where)
+        assert busy == {r.key for r in overdue.rules() if overdue.items(r, TODAY, where=where(r))}, username
+        assert len(overdue._PROBE_SQL) <= 2

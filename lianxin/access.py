@@ -8,6 +8,7 @@ whole subtree. Every model that lives in the tree names the path of its organiza
 - `scope_q(user, perm, field)`     the same filter as a Q, to combine with other rules (None
                                    when nothing is out of bounds: a superuser reading, or a user
                                    whose subtrees are the whole tree)
+- `subtree_q(field, path)`         the rows of one subtree (a prefix and, for the index, a range)
 - `can(user, perm, obj)`           may the user do `perm` to this object
 - `get_or_404(user, perm, qs, …)`  fetch within scope; outside scope is 404
 - `require(user, perm, obj)`       404 when the object is outside what the user may view,
